@@ -1,0 +1,2 @@
+/** The SQLite catalogue: products, images, vectors; numbered migrations. The only package with SQL. */
+package dev.lookalike.catalog;

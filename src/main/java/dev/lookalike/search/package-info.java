@@ -1,0 +1,2 @@
+/** The in-memory vector index, queries, filters and ranking of products. */
+package dev.lookalike.search;
