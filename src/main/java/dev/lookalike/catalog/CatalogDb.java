@@ -544,6 +544,16 @@ public final class CatalogDb implements AutoCloseable {
         });
     }
 
+    /** How many distinct images the catalogue holds. */
+    public synchronized int countImages() {
+        return query(() -> {
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM images")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
     /** How many decodable images have no vector in the collection yet. */
     public synchronized int countPending(int collectionId) {
         return query(() -> {

@@ -1,0 +1,51 @@
+package dev.lookalike.cli;
+
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.embed.ClipModel;
+import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.ModelLocator;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Options every command shares: which catalogue and which model. */
+abstract class BaseCommand {
+
+    @Inject
+    LookalikeConfig config;
+
+    @CommandLine.Option(names = "--catalog", paramLabel = "FILE",
+            description = "Catalogue file (default: $LOOKALIKE_CATALOG or catalog/lookalike.db).")
+    Path catalog;
+
+    @CommandLine.Option(names = "--model", paramLabel = "M",
+            description = "Model: package folder, .zip, http(s) URL of a .zip, or djl:// URL "
+                    + "(default: $LOOKALIKE_MODEL or the built-in ViT-B/32 CLIP).")
+    String model;
+
+    /** Data goes to stdout as UTF-8 whatever the platform's default. */
+    final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+    Path catalogPath() {
+        return catalog != null ? catalog : config.catalog();
+    }
+
+    String modelSpec() {
+        return model != null ? model : config.model();
+    }
+
+    CatalogDb openCatalog() {
+        return CatalogDb.open(catalogPath());
+    }
+
+    ModelLocator locator() {
+        return new ModelLocator(config.modelCache(), new ProgressBar("downloading model", "B"));
+    }
+
+    ClipModel loadModel() throws ModelLoadException {
+        return locator().load(modelSpec());
+    }
+}

@@ -1,0 +1,237 @@
+package dev.lookalike.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.Product;
+import dev.lookalike.embed.ClipModel;
+import dev.lookalike.embed.EmbedRun;
+import dev.lookalike.embed.ImageDecodeException;
+import dev.lookalike.embed.ImageDecoder;
+import dev.lookalike.embed.ImagePreprocessor;
+import dev.lookalike.embed.ProgressListener;
+import dev.lookalike.embed.Vectors;
+import dev.lookalike.search.SearchFilter;
+import dev.lookalike.search.SearchService;
+import dev.lookalike.search.VectorIndex;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Measures what the README reports: decode+preprocess, model-only and end-to-end embedding throughput
+ * on a folder of photos, text-query latency, and {@code similar} latency on synthetic catalogues.
+ * Not a test: numbers depend on the machine.
+ */
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark embedding and search; prints a JSON report on stdout.")
+class BenchCommand extends BaseCommand implements Callable<Integer> {
+
+    @CommandLine.Option(names = "--images", paramLabel = "DIR", description = "Folder of photos (searched recursively).")
+    Path images;
+
+    @CommandLine.Option(names = "--max-images", paramLabel = "N", defaultValue = "256")
+    int maxImages;
+
+    @CommandLine.Option(names = "--batch", paramLabel = "N", defaultValue = "32")
+    int batch;
+
+    @CommandLine.Option(names = "--vectors", paramLabel = "N", split = ",", defaultValue = "20000,1000000",
+            description = "Synthetic catalogue sizes for search latency (default: ${DEFAULT-VALUE}).")
+    int[] vectorCounts;
+
+    @CommandLine.Option(names = "--dim", paramLabel = "D", defaultValue = "512",
+            description = "Vector length for synthetic catalogues when no model is benchmarked.")
+    int dim;
+
+    @CommandLine.Option(names = "--queries", paramLabel = "N", defaultValue = "300")
+    int queries;
+
+    @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
+    boolean noModel;
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectNode report = Json.MAPPER.createObjectNode();
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("java", System.getProperty("java.version"));
+        int vectorDim = dim;
+        if (!noModel) {
+            try (ClipModel clip = loadModel()) {
+                report.put("model", clip.name());
+                vectorDim = clip.dim();
+                if (images != null) {
+                    report.set("embedding", benchEmbedding(clip));
+                }
+                report.set("text_query_ms", benchText(clip));
+            }
+        }
+        ArrayNode search = report.putArray("similar");
+        for (int n : vectorCounts) {
+            search.add(benchSimilar(n, vectorDim));
+        }
+        report.put("peak_rss_mib", peakRssMib());
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        return ExitCodes.OK;
+    }
+
+    private ObjectNode benchEmbedding(ClipModel clip) throws IOException {
+        List<byte[]> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(images)) {
+            for (Path p : walk.filter(Files::isRegularFile).filter(BenchCommand::isImageName).sorted()
+                    .limit(maxImages).toList()) {
+                files.add(Files.readAllBytes(p));
+            }
+        }
+        if (files.isEmpty()) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "no .jpg/.png/.webp images under " + images);
+        }
+        ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+        ImagePreprocessor pre = new ImagePreprocessor(clip.imageSpec());
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("images", files.size());
+        n.put("batch", batch);
+
+        // 1. decode + preprocess on every core
+        long t0 = System.nanoTime();
+        List<float[]> pixels = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
+            try {
+                return pre.pixels(decoder.decode(files.get(i)).image());
+            } catch (ImageDecodeException e) {
+                return null;
+            }
+        }).toList();
+        double prepSeconds = (System.nanoTime() - t0) / 1e9;
+        List<float[]> good = pixels.stream().filter(p -> p != null).toList();
+        n.put("decode_preprocess_images_per_s", round(files.size() / prepSeconds));
+
+        // 2. the model alone on ready pixels (one warm-up batch first)
+        clip.embedPixels(good.subList(0, Math.min(batch, good.size())));
+        long t1 = System.nanoTime();
+        for (int i = 0; i < good.size(); i += batch) {
+            clip.embedPixels(good.subList(i, Math.min(good.size(), i + batch)));
+        }
+        double modelSeconds = (System.nanoTime() - t1) / 1e9;
+        double modelRate = good.size() / modelSeconds;
+        n.put("model_only_images_per_s", round(modelRate));
+
+        // 3. the real embed run on a scratch catalogue
+        Path tmp = Files.createTempDirectory("lookalike-bench");
+        try (CatalogDb db = CatalogDb.open(tmp.resolve("bench.db"))) {
+            for (byte[] f : files) {
+                db.putImage(f, null, null, null, null, null);
+            }
+            EmbedRun.Summary s = new EmbedRun(db, clip, decoder, batch, Runtime.getRuntime().availableProcessors())
+                    .run(ProgressListener.NONE);
+            n.put("end_to_end_images_per_s", round(s.imagesPerSecond()));
+            n.put("end_to_end_vs_model_only", round(s.imagesPerSecond() / modelRate));
+        } finally {
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return n;
+    }
+
+    private static boolean isImageName(Path p) {
+        String s = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return s.endsWith(".jpg") || s.endsWith(".jpeg") || s.endsWith(".png") || s.endsWith(".webp");
+    }
+
+    private ObjectNode benchText(ClipModel clip) {
+        String[] words = {"gold", "purple", "faucet", "red", "dress", "leather", "bag", "chrome", "shoe", "black"};
+        Random rnd = new Random(3);
+        for (int i = 0; i < 10; i++) {
+            clip.embedText("warm up " + words[i]);
+        }
+        long[] ns = new long[queries];
+        for (int i = 0; i < queries; i++) {
+            String q = words[rnd.nextInt(words.length)] + " " + words[rnd.nextInt(words.length)] + " " + i;
+            long t = System.nanoTime();
+            clip.embedText(q);
+            ns[i] = System.nanoTime() - t;
+        }
+        return percentiles(ns);
+    }
+
+    private ObjectNode benchSimilar(int n, int d) {
+        Random rnd = new Random(n);
+        float[] matrix = new float[Math.multiplyExact(n, d)];
+        float[] row = new float[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) rnd.nextGaussian();
+            }
+            Vectors.normalize(row);
+            System.arraycopy(row, 0, matrix, i * d, d);
+        }
+        Product[] products = new Product[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            products[i] = new Product("p" + i, "https://bench/" + i, "product " + i, 1.0 + rnd.nextInt(500), "EUR",
+                    null, "bench", null, null);
+            ids[i] = "img" + i;
+        }
+        VectorIndex index = VectorIndex.ofRows(d, matrix, ids, products);
+        SearchService service = new SearchService(() -> index, () -> null);
+        for (int i = 0; i < 50; i++) {
+            service.similar("p" + rnd.nextInt(n), false, SearchFilter.NONE, 20, 0);
+        }
+        long[] plain = new long[queries];
+        long[] cheaper = new long[queries];
+        for (int i = 0; i < queries; i++) {
+            String id = "p" + rnd.nextInt(n);
+            long t = System.nanoTime();
+            service.similar(id, false, SearchFilter.NONE, 20, 0);
+            plain[i] = System.nanoTime() - t;
+            t = System.nanoTime();
+            service.similar(id, true, SearchFilter.NONE, 20, 0);
+            cheaper[i] = System.nanoTime() - t;
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("products", n);
+        node.put("dim", d);
+        node.set("similar_ms", percentiles(plain));
+        node.set("cheaper_ms", percentiles(cheaper));
+        return node;
+    }
+
+    static ObjectNode percentiles(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("p50", round(s[(int) (s.length * 0.50)] / 1e6));
+        n.put("p90", round(s[(int) (s.length * 0.90)] / 1e6));
+        n.put("p99", round(s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1e6));
+        n.put("max", round(s[s.length - 1] / 1e6));
+        return n;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** VmHWM from /proc: the most resident memory this process has had. */
+    static long peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: report nothing rather than a wrong figure
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lookalike.cli;
+
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.Collection;
+import dev.lookalike.embed.ClipModel;
+import dev.lookalike.search.Match;
+import dev.lookalike.search.SearchFilter;
+import dev.lookalike.search.SearchService;
+import dev.lookalike.search.VectorIndex;
+import picocli.CommandLine;
+
+import java.util.concurrent.Callable;
+
+@CommandLine.Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Products whose photos look like TEXT, best first, as JSON lines.")
+class SearchCommand extends BaseCommand implements Callable<Integer> {
+
+    @CommandLine.Parameters(paramLabel = "TEXT", arity = "1..*", description = "What to look for, e.g. gold purple.")
+    String[] words;
+
+    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10")
+    int limit;
+
+    @CommandLine.Option(names = "--min-price", paramLabel = "X")
+    Double minPrice;
+
+    @CommandLine.Option(names = "--max-price", paramLabel = "X")
+    Double maxPrice;
+
+    @Override
+    public Integer call() throws Exception {
+        SearchFilter filter = SearchFilter.prices(minPrice, maxPrice);
+        try (CatalogDb db = openCatalog(); ClipModel clip = loadModel()) {
+            Collection c = db.findCollection(clip.name()).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
+                    "the catalogue has no vectors of model " + clip.name() + ": run embed with this model first"));
+            VectorIndex index = VectorIndex.load(db, c);
+            SearchService service = new SearchService(() -> index, () -> clip);
+            for (Match m : service.searchText(String.join(" ", words), filter, limit, 0)) {
+                out.println(Json.line(Json.match(m)));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lookalike.cli;
+
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.Collection;
+import dev.lookalike.search.Match;
+import dev.lookalike.search.SearchFilter;
+import dev.lookalike.search.SearchService;
+import dev.lookalike.search.VectorIndex;
+import picocli.CommandLine;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@CommandLine.Command(name = "similar", mixinStandardHelpOptions = true,
+        description = "Products that look like PRODUCT_ID, best first, as JSON lines. Runs no model: "
+                + "--model only picks the collection.")
+class SimilarCommand extends BaseCommand implements Callable<Integer> {
+
+    @CommandLine.Parameters(paramLabel = "PRODUCT_ID")
+    String productId;
+
+    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10")
+    int limit;
+
+    @CommandLine.Option(names = "--cheaper", description = "Only products cheaper than this one (same currency).")
+    boolean cheaper;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CatalogDb db = openCatalog()) {
+            Collection c = pickCollection(db);
+            VectorIndex index = VectorIndex.load(db, c);
+            if (db.product(productId).isEmpty()) {
+                throw new CommandFailure(ExitCodes.NOT_FOUND, "no product with id " + productId + " in " + catalogPath());
+            }
+            SearchService service = new SearchService(() -> index, () -> null);
+            for (Match m : service.similar(productId, cheaper, SearchFilter.NONE, limit, 0)) {
+                out.println(Json.line(Json.match(m)));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** With --model, that model's collection; without, the only one, else the default model's. */
+    private Collection pickCollection(CatalogDb db) throws Exception {
+        List<Collection> all = db.collections();
+        if (all.isEmpty()) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "the catalogue " + catalogPath() + " has no vectors yet: run embed");
+        }
+        if (model == null && all.size() == 1) {
+            return all.get(0);
+        }
+        String name = locator().nameOf(modelSpec());
+        return db.findCollection(name).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
+                "the catalogue has no vectors of model " + name + "; it has: "
+                        + all.stream().map(Collection::name).collect(Collectors.joining(", "))));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lookalike.embed;
+
+import java.util.List;
+
+/**
+ * A loaded CLIP model: an image tower and a text tower mapping into one vector space. Every vector
+ * returned has unit length. Implementations are thread-safe and own native memory: close them.
+ */
+public interface ClipModel extends AutoCloseable {
+
+    /** The model package's name; also the name of its collection in the catalogue. */
+    String name();
+
+    /** Length of every vector. */
+    int dim();
+
+    /** How images must be preprocessed for {@link #embedPixels}. */
+    ImageSpec imageSpec();
+
+    /** Longest token sequence the text tower takes. */
+    int contextLength();
+
+    /** The tokenizer of the text tower. */
+    ClipTokenizer tokenizer();
+
+    /**
+     * Embeds a batch of preprocessed images, each CHW float32 of length 3·size·size.
+     *
+     * @throws EmbeddingException when the model fails on the batch
+     */
+    float[][] embedPixels(List<float[]> pixels);
+
+    /**
+     * Embeds a batch of texts (tokenized, truncated to the context length).
+     *
+     * @throws EmbeddingException when the model fails on the batch
+     */
+    float[][] embedTexts(List<String> texts);
+
+    default float[] embedText(String text) {
+        return embedTexts(List.of(text))[0];
+    }
+
+    @Override
+    void close();
+}

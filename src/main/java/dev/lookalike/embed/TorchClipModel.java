@@ -1,0 +1,413 @@
+package dev.lookalike.embed;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.util.ProgressBar;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * CLIP on DJL's PyTorch engine, in one of two layouts:
+ * <ul>
+ *   <li>a Lookalike model package: {@code image.pt} and {@code text.pt}, two TorchScript towers;
+ *   <li>DJL's traced HuggingFace CLIP: one TorchScript module taking
+ *       {@code (input_ids, attention_mask, pixel_values)} and returning a dict with
+ *       {@code text_embeds} and {@code image_embeds}, with {@code tokenizer.json} beside it.
+ * </ul>
+ */
+final class TorchClipModel implements ClipModel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final ImageSpec imageSpec;
+    private final int contextLength;
+    private final ClipTokenizer tokenizer;
+    private final List<Model> models;
+    private final PredictorPool<List<float[]>, float[][]> imagePool;
+    private final PredictorPool<int[][], float[][]> textPool;
+    private final int dim;
+
+    private TorchClipModel(String name, ImageSpec imageSpec, int contextLength, ClipTokenizer tokenizer,
+                           List<Model> models, PredictorPool<List<float[]>, float[][]> imagePool,
+                           PredictorPool<int[][], float[][]> textPool, Integer declaredDim) {
+        this.name = name;
+        this.imageSpec = imageSpec;
+        this.contextLength = contextLength;
+        this.tokenizer = tokenizer;
+        this.models = models;
+        this.imagePool = imagePool;
+        this.textPool = textPool;
+        this.dim = declaredDim != null ? declaredDim : probeDim();
+    }
+
+    static int poolSize() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Loads a Lookalike model package directory (holding {@code lookalike-model.json}). */
+    static TorchClipModel loadPackage(Path dir) throws ModelLoadException {
+        ModelManifest manifest = readManifest(dir);
+        ClipTokenizer tokenizer = loadTokenizer(dir.resolve(manifest.text().tokenizer()));
+        List<Model> models = new ArrayList<>();
+        try {
+            Model image = loadTorchScript(dir, "image", manifest.name() + "-image");
+            models.add(image);
+            Model text = loadTorchScript(dir, "text", manifest.name() + "-text");
+            models.add(text);
+            TorchClipModel model = new TorchClipModel(manifest.name(), manifest.image(),
+                    manifest.text().contextLength(), tokenizer, models,
+                    new PredictorPool<>(image, new PixelTranslator(manifest.image().size(), null), poolSize()),
+                    new PredictorPool<>(text, new TextTranslator(null), poolSize()),
+                    manifest.dim());
+            model.checkDims();
+            return model;
+        } catch (ModelLoadException | RuntimeException e) {
+            models.forEach(Model::close);
+            throw e;
+        }
+    }
+
+    private void checkDims() throws ModelLoadException {
+        int textDim = embedTexts(List.of(""))[0].length;
+        if (textDim != dim) {
+            close();
+            throw new ModelLoadException("model " + name + " declares dim " + dim + " but its text tower returns "
+                    + textDim);
+        }
+        int s = imageSpec.size();
+        int imageDim = embedPixels(List.of(new float[3 * s * s]))[0].length;
+        if (imageDim != dim) {
+            close();
+            throw new ModelLoadException("model " + name + " declares dim " + dim + " but its image tower returns "
+                    + imageDim);
+        }
+    }
+
+    /**
+     * Loads DJL's traced HuggingFace CLIP from a local folder, or from a DJL model-zoo URL
+     * ({@code djl://…}, {@code file://…}, {@code https://….zip}), downloading it into DJL's cache.
+     */
+    static TorchClipModel loadHuggingFace(String urlOrNull, Path dirOrNull, String nameOrNull)
+            throws ModelLoadException {
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optEngine("PyTorch")
+                .optDevice(Device.cpu())
+                .optTranslator(new NoopTranslator())
+                .optProgress(new ProgressBar());
+        if (urlOrNull != null) {
+            criteria.optModelUrls(urlOrNull);
+        } else {
+            criteria.optModelPath(dirOrNull);
+        }
+        ZooModel<NDList, NDList> zoo;
+        try {
+            zoo = criteria.build().loadModel();
+        } catch (ModelNotFoundException e) {
+            throw new ModelLoadException("no CLIP model at " + (urlOrNull != null ? urlOrNull : dirOrNull)
+                    + ": " + e.getMessage(), e);
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot load CLIP model " + (urlOrNull != null ? urlOrNull : dirOrNull)
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            Path dir = zoo.getModelPath();
+            Path tokenizerFile = dir.resolve("tokenizer.json");
+            if (!Files.isRegularFile(tokenizerFile)) {
+                throw new ModelLoadException("HuggingFace CLIP model at " + dir + " has no tokenizer.json");
+            }
+            ClipTokenizer tokenizer = loadTokenizer(tokenizerFile);
+            ImageSpec spec = huggingFaceImageSpec(dir);
+            int[] dummyText = {tokenizer.startOfText(), tokenizer.endOfText()};
+            return new TorchClipModel(nameOrNull != null ? nameOrNull : huggingFaceName(dir), spec, 77, tokenizer, List.of(zoo),
+                    new PredictorPool<>(zoo, new PixelTranslator(spec.size(), dummyText), poolSize()),
+                    new PredictorPool<>(zoo, new TextTranslator(spec), poolSize()),
+                    null);
+        } catch (ModelLoadException | RuntimeException e) {
+            zoo.close();
+            throw e;
+        }
+    }
+
+    /** The name a traced HuggingFace CLIP folder goes by: its serving.properties model id, else the folder's. */
+    static String huggingFaceName(Path dir) {
+        Path props = dir.resolve("serving.properties");
+        if (Files.isRegularFile(props)) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(props)) {
+                p.load(in);
+            } catch (IOException e) {
+                // the folder name below is as good a name
+            }
+            for (String key : List.of("option.model_id", "option.modelName", "modelName")) {
+                String v = p.getProperty(key);
+                if (v != null && !v.isBlank()) {
+                    return v.strip();
+                }
+            }
+        }
+        return dir.getFileName().toString();
+    }
+
+    /** HuggingFace keeps preprocessing in preprocessor_config.json; without one, OpenAI's at 224. */
+    private static ImageSpec huggingFaceImageSpec(Path dir) throws ModelLoadException {
+        Path cfg = dir.resolve("preprocessor_config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return ImageSpec.openAiClip(224);
+        }
+        try {
+            JsonNode n = JSON.readTree(cfg.toFile());
+            JsonNode crop = n.path("crop_size");
+            int size = crop.isInt() ? crop.asInt() : crop.path("height").asInt(224);
+            float[] mean = floats(n.path("image_mean"), ImageSpec.openAiClip(size).mean());
+            float[] std = floats(n.path("image_std"), ImageSpec.openAiClip(size).std());
+            String interpolation = n.path("resample").asInt(3) == 2 ? "bilinear" : "bicubic";
+            return new ImageSpec(size, "shortest", interpolation, "center", mean, std);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException("bad " + cfg + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(JsonNode array, float[] fallback) {
+        if (!array.isArray() || array.size() != 3) {
+            return fallback;
+        }
+        return new float[] {(float) array.get(0).asDouble(), (float) array.get(1).asDouble(),
+                (float) array.get(2).asDouble()};
+    }
+
+    static ModelManifest readManifest(Path dir) throws ModelLoadException {
+        Path file = dir.resolve(ModelManifest.FILE_NAME);
+        try {
+            return JSON.readValue(file.toFile(), ModelManifest.class);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new ModelLoadException("bad model package " + dir + ": " + cause.getMessage(), e);
+        }
+    }
+
+    private static ClipTokenizer loadTokenizer(Path file) throws ModelLoadException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("tokenizer file " + file + " is missing");
+        }
+        try {
+            return ClipTokenizer.load(file);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Model loadTorchScript(Path dir, String prefix, String name) throws ModelLoadException {
+        Path file = dir.resolve(prefix + ".pt");
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("model package " + dir + " has no " + prefix + ".pt");
+        }
+        Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
+        try {
+            model.load(dir, prefix);
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("cannot load TorchScript " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int probeDim() {
+        return embedTexts(List.of(""))[0].length;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public ImageSpec imageSpec() {
+        return imageSpec;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public float[][] embedPixels(List<float[]> pixels) {
+        if (pixels.isEmpty()) {
+            return new float[0][];
+        }
+        int expected = 3 * imageSpec.size() * imageSpec.size();
+        for (float[] p : pixels) {
+            if (p.length != expected) {
+                throw new IllegalArgumentException("pixels of length " + p.length + ", expected " + expected);
+            }
+        }
+        try {
+            return normalizeAll(imagePool.predict(pixels));
+        } catch (TranslateException | RuntimeException e) {
+            throw new EmbeddingException("image tower of " + name + " failed on a batch of " + pixels.size()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public float[][] embedTexts(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        int[][] ids = new int[texts.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokenizer.encode(texts.get(i), contextLength);
+        }
+        try {
+            return normalizeAll(textPool.predict(ids));
+        } catch (TranslateException | RuntimeException e) {
+            throw new EmbeddingException("text tower of " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[][] normalizeAll(float[][] vectors) {
+        for (float[] v : vectors) {
+            Vectors.normalize(v);
+        }
+        return vectors;
+    }
+
+    @Override
+    public void close() {
+        imagePool.close();
+        textPool.close();
+        for (int i = models.size() - 1; i >= 0; i--) {
+            models.get(i).close();
+        }
+    }
+
+    static float[][] rows(NDArray out, int batch) {
+        if (out.getShape().dimension() != 2 || out.getShape().get(0) != batch) {
+            throw new EmbeddingException("model returned shape " + out.getShape() + ", expected [" + batch + ", dim]");
+        }
+        int d = (int) out.getShape().get(1);
+        float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[][] rows = new float[batch][d];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(flat, i * d, rows[i], 0, d);
+        }
+        return rows;
+    }
+
+    /** Pixels [B,3,S,S] in; for the joint HuggingFace module a one-token-pair text rides along. */
+    private static final class PixelTranslator implements NoBatchifyTranslator<List<float[]>, float[][]> {
+        private final int size;
+        private final int[] dummyText;
+
+        PixelTranslator(int size, int[] dummyTextOrNull) {
+            this.size = size;
+            this.dummyText = dummyTextOrNull;
+        }
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, List<float[]> batch) {
+            NDManager m = ctx.getNDManager();
+            int plane = 3 * size * size;
+            FloatBuffer buf = FloatBuffer.allocate(batch.size() * plane);
+            for (float[] p : batch) {
+                buf.put(p);
+            }
+            buf.flip();
+            NDArray pixels = m.create(buf, new Shape(batch.size(), 3, size, size));
+            if (dummyText == null) {
+                return new NDList(pixels);
+            }
+            long[] ids = new long[dummyText.length];
+            long[] mask = new long[dummyText.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = dummyText[i];
+                mask[i] = 1;
+            }
+            Shape shape = new Shape(1, ids.length);
+            return new NDList(m.create(ids, shape), m.create(mask, shape), pixels);
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext ctx, NDList list) {
+            NDArray out = dummyText == null ? list.singletonOrThrow() : named(list, "image_embeds");
+            return rows(out, (int) out.getShape().get(0));
+        }
+    }
+
+    /** Token ids [B,L] in, padded with 0 to the longest in the batch (not to the context length). */
+    private static final class TextTranslator implements NoBatchifyTranslator<int[][], float[][]> {
+        private final ImageSpec dummyImage;
+
+        TextTranslator(ImageSpec dummyImageOrNull) {
+            this.dummyImage = dummyImageOrNull;
+        }
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, int[][] batch) {
+            NDManager m = ctx.getNDManager();
+            int len = Stream.of(batch).mapToInt(a -> a.length).max().orElse(2);
+            long[] ids = new long[batch.length * len];
+            long[] mask = new long[batch.length * len];
+            for (int i = 0; i < batch.length; i++) {
+                for (int j = 0; j < batch[i].length; j++) {
+                    ids[i * len + j] = batch[i][j];
+                    mask[i * len + j] = 1;
+                }
+            }
+            Shape shape = new Shape(batch.length, len);
+            if (dummyImage == null) {
+                return new NDList(m.create(ids, shape));
+            }
+            int s = dummyImage.size();
+            return new NDList(m.create(ids, shape), m.create(mask, shape), m.zeros(new Shape(1, 3, s, s)));
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext ctx, NDList list) {
+            NDArray out = dummyImage == null ? list.singletonOrThrow() : named(list, "text_embeds");
+            return rows(out, (int) out.getShape().get(0));
+        }
+    }
+
+    private static NDArray named(NDList list, String key) {
+        NDArray a = list.get(key);
+        if (a == null) {
+            throw new EmbeddingException("model output has no \"" + key + "\" (outputs: " + list.getShapes() + ")");
+        }
+        return a;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.lookalike.scrape;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.Product;
+import dev.lookalike.catalog.ProductImage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds a catalogue without scraping, from a CSV file (header row naming the columns) or JSON lines
+ * (one product object per line; a JSON array also works). Columns: {@code url} and {@code name}
+ * (required), {@code price}, {@code currency}, {@code brand}, {@code shop}, {@code description},
+ * {@code category}, {@code images} (CSV: separated by {@code |}; JSON: an array). An image is an
+ * http(s) URL or a path relative to the imported file. A bad row is reported and skipped; a photo that
+ * cannot be read is linked with its error; everything else goes in.
+ */
+public final class Importer {
+
+    /** Photos larger than this are refused. */
+    static final int MAX_IMAGE_BYTES = 32 << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CatalogDb db;
+    private final PhotoStore photos;
+    private final Consumer<String> warn;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(15)).build();
+
+    /** What an import did. */
+    public record Summary(int products, int images, int imageErrors, int rowsFailed) {}
+
+    public Importer(CatalogDb db, PhotoStore photos, Consumer<String> warn) {
+        this.db = db;
+        this.photos = photos;
+        this.warn = warn;
+    }
+
+    /**
+     * Imports the file.
+     *
+     * @throws IOException when the file cannot be read at all
+     * @throws IllegalArgumentException when the file is not CSV or JSON lines as described
+     */
+    public Summary importFile(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<Map<String, Object>> rows = looksLikeJson(file, text) ? jsonRows(text) : csvRows(text);
+        Path base = file.toAbsolutePath().getParent();
+        int products = 0;
+        int images = 0;
+        int imageErrors = 0;
+        int failed = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            String where = file.getFileName() + " record " + (i + 1);
+            Product p;
+            try {
+                p = toProduct(row);
+            } catch (IllegalArgumentException e) {
+                warn.accept(where + ": " + e.getMessage() + " (skipped)");
+                failed++;
+                continue;
+            }
+            db.upsertProduct(p);
+            products++;
+            @SuppressWarnings("unchecked")
+            List<String> refs = (List<String>) row.getOrDefault("images", List.of());
+            int position = 0;
+            for (String ref : refs) {
+                String error;
+                String imageId = null;
+                try {
+                    PhotoStore.Stored stored = photos.store(readImage(ref, base));
+                    imageId = stored.imageId();
+                    error = stored.error();
+                } catch (IOException e) {
+                    error = e.getMessage();
+                }
+                if (error != null) {
+                    imageErrors++;
+                    warn.accept(where + ": image " + ref + ": " + error);
+                } else {
+                    images++;
+                }
+                db.linkImage(new ProductImage(p.id(), ref, imageId, error, position++));
+            }
+        }
+        return new Summary(products, images, imageErrors, failed);
+    }
+
+    private static boolean looksLikeJson(Path file, String text) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return false;
+        }
+        return name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson")
+                || text.stripLeading().startsWith("{") || text.stripLeading().startsWith("[");
+    }
+
+    private static List<Map<String, Object>> csvRows(String text) {
+        List<List<String>> records = Csv.parse(text);
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        List<String> header = records.get(0).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+        if (!header.contains("url") || !header.contains("name")) {
+            throw new IllegalArgumentException("CSV header must name at least the columns url and name, found " + header);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (List<String> rec : records.subList(1, records.size())) {
+            Map<String, Object> row = new HashMap<>();
+            for (int c = 0; c < header.size() && c < rec.size(); c++) {
+                String v = rec.get(c).strip();
+                if (header.get(c).equals("images")) {
+                    List<String> refs = new ArrayList<>();
+                    for (String part : v.split("\\|")) {
+                        if (!part.isBlank()) {
+                            refs.add(part.strip());
+                        }
+                    }
+                    row.put("images", refs);
+                } else if (!v.isEmpty()) {
+                    row.put(header.get(c), v);
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, Object>> jsonRows(String text) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        String trimmed = text.strip();
+        if (trimmed.startsWith("[")) {
+            JSON.readTree(trimmed).forEach(nodes::add);
+        } else {
+            int line = 0;
+            for (String l : text.split("\n")) {
+                line++;
+                if (l.isBlank()) {
+                    continue;
+                }
+                try {
+                    nodes.add(JSON.readTree(l));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalArgumentException("line " + line + " is not JSON: " + e.getOriginalMessage());
+                }
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> {
+                String key = e.getKey().toLowerCase(Locale.ROOT);
+                JsonNode v = e.getValue();
+                if (key.equals("images")) {
+                    List<String> refs = new ArrayList<>();
+                    if (v.isArray()) {
+                        v.forEach(x -> refs.add(x.asText()));
+                    } else if (v.isTextual()) {
+                        refs.add(v.asText());
+                    }
+                    row.put("images", refs);
+                } else if (!v.isNull()) {
+                    row.put(key, v.isNumber() ? v.numberValue() : v.asText());
+                }
+            });
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static Product toProduct(Map<String, Object> row) {
+        String url = str(row, "url");
+        String name = str(row, "name");
+        if (url == null) {
+            throw new IllegalArgumentException("no url");
+        }
+        if (name == null) {
+            throw new IllegalArgumentException("no name");
+        }
+        Double price = null;
+        Object raw = row.get("price");
+        if (raw instanceof Number n) {
+            price = n.doubleValue();
+        } else if (raw != null) {
+            try {
+                price = Double.parseDouble(raw.toString().replace(",", "").strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("price " + raw + " is not a number");
+            }
+        }
+        if (price != null && (price.isNaN() || price.isInfinite() || price < 0)) {
+            throw new IllegalArgumentException("price " + raw + " is not a price");
+        }
+        String currency = str(row, "currency");
+        if (currency != null) {
+            currency = currency.toUpperCase(Locale.ROOT);
+            if (!currency.matches("[A-Z]{3}")) {
+                throw new IllegalArgumentException("currency " + currency + " is not an ISO 4217 code");
+            }
+        }
+        return Product.of(url, name, price, currency, str(row, "brand"), str(row, "shop"), str(row, "description"),
+                str(row, "category"));
+    }
+
+    private static String str(Map<String, Object> row, String key) {
+        Object v = row.get(key);
+        if (v == null) {
+            return null;
+        }
+        String s = v.toString().strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    private byte[] readImage(String ref, Path base) throws IOException {
+        String lower = ref.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return fetch(ref);
+        }
+        Path path = lower.startsWith("file:") ? Path.of(URI.create(ref)) : base.resolve(ref);
+        if (!Files.isRegularFile(path)) {
+            throw new IOException("no such file: " + path);
+        }
+        if (Files.size(path) > MAX_IMAGE_BYTES) {
+            throw new IOException("file larger than " + (MAX_IMAGE_BYTES >> 20) + " MiB");
+        }
+        return Files.readAllBytes(path);
+    }
+
+    private byte[] fetch(String url) throws IOException {
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("User-Agent", "Lookalike").GET().build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad URL " + url);
+        }
+        try {
+            HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new IOException("HTTP " + resp.statusCode());
+                }
+                byte[] bytes = in.readNBytes(MAX_IMAGE_BYTES + 1);
+                if (bytes.length > MAX_IMAGE_BYTES) {
+                    throw new IOException("image larger than " + (MAX_IMAGE_BYTES >> 20) + " MiB");
+                }
+                return bytes;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+}

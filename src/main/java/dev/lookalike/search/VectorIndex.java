@@ -1,0 +1,237 @@
+package dev.lookalike.search;
+
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.Collection;
+import dev.lookalike.catalog.Product;
+import dev.lookalike.catalog.ProductImageRef;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.stream.IntStream;
+
+/**
+ * The unit vectors of one collection in one contiguous array, with which products show each photo.
+ * Search is exact: every photo is scored, each product keeps its best photo. Immutable and
+ * thread-safe; reload by building a new one.
+ */
+public final class VectorIndex {
+
+    /** Below this many floats one thread scans faster than several. */
+    private static final int PARALLEL_THRESHOLD = 1 << 21;
+
+    private final int dim;
+    private final float[] matrix;
+    private final String[] imageIds;
+    private final int[][] rowProducts;
+    private final Product[] products;
+    private final int[][] productRows;
+    private final Map<String, Integer> productIndex;
+
+    VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
+                int[][] productRows) {
+        this.dim = dim;
+        this.matrix = matrix;
+        this.imageIds = imageIds;
+        this.rowProducts = rowProducts;
+        this.products = products;
+        this.productRows = productRows;
+        this.productIndex = new HashMap<>();
+        for (int i = 0; i < products.length; i++) {
+            productIndex.put(products[i].id(), i);
+        }
+    }
+
+    /** Reads the collection's vectors and the products that show them (removed products left out). */
+    public static VectorIndex load(CatalogDb db, Collection collection) {
+        List<Product> productList = db.products();
+        Map<String, Integer> pIndex = new HashMap<>();
+        for (int i = 0; i < productList.size(); i++) {
+            pIndex.put(productList.get(i).id(), i);
+        }
+        Map<String, List<Integer>> productsOfImage = new HashMap<>();
+        for (ProductImageRef ref : db.productImageRefs()) {
+            Integer p = pIndex.get(ref.productId());
+            if (p != null) {
+                productsOfImage.computeIfAbsent(ref.imageId(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        int[] dimSeen = {-1};
+        db.forEachVector(collection.id(), v -> {
+            if (!productsOfImage.containsKey(v.imageId())) {
+                return; // a photo no live product shows
+            }
+            if (dimSeen[0] < 0) {
+                dimSeen[0] = v.vector().length;
+            } else if (v.vector().length != dimSeen[0]) {
+                throw new IllegalStateException("collection " + collection.name() + " mixes vector lengths "
+                        + dimSeen[0] + " and " + v.vector().length);
+            }
+            ids.add(v.imageId());
+            vectors.add(v.vector());
+        });
+        int dim = Math.max(dimSeen[0], 0);
+        float[] matrix = new float[ids.size() * dim];
+        int[][] rowProducts = new int[ids.size()][];
+        List<List<Integer>> rowsOfProduct = new ArrayList<>();
+        for (int i = 0; i < productList.size(); i++) {
+            rowsOfProduct.add(new ArrayList<>());
+        }
+        for (int r = 0; r < ids.size(); r++) {
+            float[] v = dev.lookalike.embed.Vectors.normalize(vectors.get(r));
+            System.arraycopy(v, 0, matrix, r * dim, dim);
+            List<Integer> ps = productsOfImage.get(ids.get(r));
+            rowProducts[r] = ps.stream().mapToInt(Integer::intValue).distinct().toArray();
+            for (int p : rowProducts[r]) {
+                rowsOfProduct.get(p).add(r);
+            }
+        }
+        int[][] productRows = rowsOfProduct.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
+        return new VectorIndex(dim, matrix, ids.toArray(String[]::new), rowProducts,
+                productList.toArray(Product[]::new), productRows);
+    }
+
+    /**
+     * An index of one photo per product, row {@code i} of {@code matrix} (unit vectors, row-major)
+     * belonging to {@code products[i]}; for benchmarks and tools that build vectors themselves.
+     */
+    public static VectorIndex ofRows(int dim, float[] matrix, String[] imageIds, Product[] products) {
+        if (matrix.length != (long) dim * products.length || imageIds.length != products.length) {
+            throw new IllegalArgumentException("matrix, image ids and products disagree in size");
+        }
+        int[][] rows = new int[products.length][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new int[] {i};
+        }
+        return new VectorIndex(dim, matrix, imageIds, rows, products, rows);
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** Number of photos with vectors. */
+    public int size() {
+        return imageIds.length;
+    }
+
+    /** Number of products that have at least one embedded photo. */
+    public int productCount() {
+        int n = 0;
+        for (int[] rows : productRows) {
+            if (rows.length > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public Optional<Product> product(String id) {
+        Integer i = productIndex.get(id);
+        return i == null ? Optional.empty() : Optional.of(products[i]);
+    }
+
+    /**
+     * The vector of the product's first embedded photo (shop order), or empty when the product is
+     * unknown or none of its photos has a vector.
+     */
+    public Optional<float[]> productVector(String id) {
+        Integer i = productIndex.get(id);
+        if (i == null || productRows[i].length == 0) {
+            return Optional.empty();
+        }
+        int row = productRows[i][0];
+        return Optional.of(Arrays.copyOfRange(matrix, row * dim, row * dim + dim));
+    }
+
+    /**
+     * The best products for a unit query vector, best first: each product scored by its best photo,
+     * filtered inside the scan, {@code offset} skipped, at most {@code limit} returned.
+     */
+    public List<Match> search(float[] query, SearchFilter filter, int limit, int offset) {
+        if (query.length != dim) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
+        }
+        int n = imageIds.length;
+        if (n == 0 || limit <= 0) {
+            return List.of();
+        }
+        boolean[] eligible = new boolean[products.length];
+        for (int p = 0; p < products.length; p++) {
+            eligible[p] = productRows[p].length > 0 && filter.accepts(products[p]);
+        }
+        float[] rowScores = new float[n];
+        if ((long) n * dim >= PARALLEL_THRESHOLD) {
+            int chunks = Runtime.getRuntime().availableProcessors() * 4;
+            int step = (n + chunks - 1) / chunks;
+            IntStream.range(0, chunks).parallel().forEach(c -> score(query, rowScores, c * step, Math.min(n, (c + 1) * step)));
+        } else {
+            score(query, rowScores, 0, n);
+        }
+        float[] best = new float[products.length];
+        int[] bestRow = new int[products.length];
+        Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < n; r++) {
+            float s = rowScores[r];
+            for (int p : rowProducts[r]) {
+                if (eligible[p] && s > best[p]) {
+                    best[p] = s;
+                    bestRow[p] = r;
+                }
+            }
+        }
+        int want = offset + limit;
+        PriorityQueue<Integer> heap = new PriorityQueue<>(want + 1, (a, b) -> {
+            int c = Float.compare(best[a], best[b]);
+            return c != 0 ? c : products[b].id().compareTo(products[a].id());
+        });
+        for (int p = 0; p < products.length; p++) {
+            if (best[p] == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            heap.add(p);
+            if (heap.size() > want) {
+                heap.poll();
+            }
+        }
+        List<Integer> order = new ArrayList<>(heap);
+        order.sort((a, b) -> {
+            int c = Float.compare(best[b], best[a]);
+            return c != 0 ? c : products[a].id().compareTo(products[b].id());
+        });
+        List<Match> out = new ArrayList<>();
+        for (int i = offset; i < order.size(); i++) {
+            int p = order.get(i);
+            Double saving = filter.cheaperThan() == null ? null
+                    : Math.round((filter.cheaperThan() - products[p].price()) * 100) / 100.0;
+            out.add(new Match(products[p], imageIds[bestRow[p]], best[p], saving));
+        }
+        return out;
+    }
+
+    private void score(float[] q, float[] out, int from, int to) {
+        final int d = dim;
+        for (int r = from; r < to; r++) {
+            int base = r * d;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 3 < d; i += 4) {
+                s0 += q[i] * matrix[base + i];
+                s1 += q[i + 1] * matrix[base + i + 1];
+                s2 += q[i + 2] * matrix[base + i + 2];
+                s3 += q[i + 3] * matrix[base + i + 3];
+            }
+            for (; i < d; i++) {
+                s0 += q[i] * matrix[base + i];
+            }
+            out[r] = (s0 + s1) + (s2 + s3);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lookalike.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged application as a user does: {@code java -jar target/quarkus-app/quarkus-run.jar …}. */
+final class App {
+
+    static final Path JAR = Path.of(System.getProperty("lookalike.app", "target/quarkus-app/quarkus-run.jar"));
+    static final Path MODELS = Path.of("src/test/resources/models").toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+        List<String> lines() {
+            return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+        }
+    }
+
+    private App() {}
+
+    static ProcessBuilder builder(Path workDir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx1g");
+        cmd.add("-jar");
+        cmd.add(JAR.toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().put("LOOKALIKE_MODEL_CACHE", workDir.resolve("model-cache").toString());
+        pb.environment().put("DJL_CACHE_DIR", Path.of("target/djl-cache").toAbsolutePath().toString());
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().remove("LOOKALIKE_CATALOG");
+        pb.environment().remove("LOOKALIKE_MODEL");
+        return pb;
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "out", ".txt");
+        Path err = Files.createTempFile(workDir, "err", ".txt");
+        Process p = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("lookalike " + String.join(" ", args) + " did not finish in 5 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
