@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.stream.IntStream;
 
 /**
  * The unit vectors of one collection in one contiguous array, with which products show each photo.
@@ -21,9 +20,6 @@ import java.util.stream.IntStream;
  */
 public final class VectorIndex {
 
-    /** Below this many floats one thread scans faster than several. */
-    private static final int PARALLEL_THRESHOLD = 1 << 21;
-
     private final int dim;
     private final float[] matrix;
     private final String[] imageIds;
@@ -31,6 +27,7 @@ public final class VectorIndex {
     private final Product[] products;
     private final int[][] productRows;
     private final Map<String, Integer> productIndex;
+    private final Scan scan;
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
@@ -40,6 +37,7 @@ public final class VectorIndex {
         this.rowProducts = rowProducts;
         this.products = products;
         this.productRows = productRows;
+        this.scan = new Scan(dim, matrix);
         this.productIndex = new HashMap<>();
         for (int i = 0; i < products.length; i++) {
             productIndex.put(products[i].id(), i);
@@ -167,14 +165,7 @@ public final class VectorIndex {
         for (int p = 0; p < products.length; p++) {
             eligible[p] = productRows[p].length > 0 && filter.accepts(products[p]);
         }
-        float[] rowScores = new float[n];
-        if ((long) n * dim >= PARALLEL_THRESHOLD) {
-            int chunks = Runtime.getRuntime().availableProcessors() * 4;
-            int step = (n + chunks - 1) / chunks;
-            IntStream.range(0, chunks).parallel().forEach(c -> score(query, rowScores, c * step, Math.min(n, (c + 1) * step)));
-        } else {
-            score(query, rowScores, 0, n);
-        }
+        float[] rowScores = scan.scores(query);
         float[] best = new float[products.length];
         int[] bestRow = new int[products.length];
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
@@ -214,24 +205,5 @@ public final class VectorIndex {
             out.add(new Match(products[p], imageIds[bestRow[p]], best[p], saving));
         }
         return out;
-    }
-
-    private void score(float[] q, float[] out, int from, int to) {
-        final int d = dim;
-        for (int r = from; r < to; r++) {
-            int base = r * d;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 3 < d; i += 4) {
-                s0 += q[i] * matrix[base + i];
-                s1 += q[i + 1] * matrix[base + i + 1];
-                s2 += q[i + 2] * matrix[base + i + 2];
-                s3 += q[i + 3] * matrix[base + i + 3];
-            }
-            for (; i < d; i++) {
-                s0 += q[i] * matrix[base + i];
-            }
-            out[r] = (s0 + s1) + (s2 + s3);
-        }
     }
 }

@@ -1,0 +1,53 @@
+package dev.lookalike.search;
+
+import java.util.stream.IntStream;
+
+/** Scores a query against every row of a row-major matrix of unit vectors: the hot loop of search. */
+final class Scan {
+
+    /** Below this many floats one thread scans faster than several. */
+    private static final int PARALLEL_THRESHOLD = 1 << 21;
+
+    private final int dim;
+    private final float[] matrix;
+    private final int rows;
+
+    Scan(int dim, float[] matrix) {
+        this.dim = dim;
+        this.matrix = matrix;
+        this.rows = dim == 0 ? 0 : matrix.length / dim;
+    }
+
+    /** The dot product of {@code query} with every row, in row order. */
+    float[] scores(float[] query) {
+        float[] out = new float[rows];
+        if ((long) rows * dim >= PARALLEL_THRESHOLD) {
+            int chunks = Runtime.getRuntime().availableProcessors() * 4;
+            int step = (rows + chunks - 1) / chunks;
+            IntStream.range(0, chunks).parallel()
+                    .forEach(c -> score(query, out, Math.min(rows, c * step), Math.min(rows, (c + 1) * step)));
+        } else {
+            score(query, out, 0, rows);
+        }
+        return out;
+    }
+
+    private void score(float[] q, float[] out, int from, int to) {
+        final int d = dim;
+        for (int r = from; r < to; r++) {
+            int base = r * d;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 3 < d; i += 4) {
+                s0 += q[i] * matrix[base + i];
+                s1 += q[i + 1] * matrix[base + i + 1];
+                s2 += q[i + 2] * matrix[base + i + 2];
+                s3 += q[i + 3] * matrix[base + i + 3];
+            }
+            for (; i < d; i++) {
+                s0 += q[i] * matrix[base + i];
+            }
+            out[r] = (s0 + s1) + (s2 + s3);
+        }
+    }
+}
