@@ -57,6 +57,7 @@ public final class ImageDecoder {
     private static final int JPEG_ORIENTATION_TAG = 0x0112;
 
     private final long maxPixels;
+    private final boolean turbo;
 
     /** A decoder with {@link #DEFAULT_MAX_PIXELS}. */
     public ImageDecoder() {
@@ -68,10 +69,16 @@ public final class ImageDecoder {
      * @throws IllegalArgumentException if {@code maxPixels} is not positive
      */
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, TurboJpeg.available());
+    }
+
+    /** With {@code turbo} false, JPEGs go through ImageIO even where TurboJPEG is installed (tests). */
+    ImageDecoder(long maxPixels, boolean turbo) {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
         this.maxPixels = maxPixels;
+        this.turbo = turbo && TurboJpeg.available();
     }
 
     /** The largest width × height this decoder accepts. */
@@ -170,6 +177,17 @@ public final class ImageDecoder {
     }
 
     private BufferedImage read(byte[] bytes, String format) throws IOException, ImageDecodeException {
+        if ("jpeg".equals(format) && turbo) {
+            int[] size = TurboJpeg.size(bytes);
+            if (size != null) {
+                checkSize(size[0], size[1]);
+                BufferedImage fast = TurboJpeg.decode(bytes, size[0], size[1]);
+                if (fast != null) {
+                    return fast;
+                }
+            }
+            // CMYK, warnings, damage: ImageIO decodes it or says precisely what is wrong
+        }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in, format);
             if (reader == null) {
@@ -184,10 +202,7 @@ public final class ImageDecoder {
                 if (width <= 0 || height <= 0) {
                     throw new ImageDecodeException("unsupported or corrupt image data");
                 }
-                if ((long) width * height > maxPixels) {
-                    throw new ImageDecodeException("image too large: " + width + "\u00d7" + height
-                            + " pixels (limit " + maxPixels + ")");
-                }
+                checkSize(width, height);
                 boolean[] prematureEnd = {false};
                 reader.addIIOReadWarningListener((source, warning) -> {
                     if (warning != null && looksLikeTruncation(warning)) {
@@ -207,6 +222,13 @@ public final class ImageDecoder {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    private void checkSize(int width, int height) throws ImageDecodeException {
+        if ((long) width * height > maxPixels) {
+            throw new ImageDecodeException("image too large: " + width + "\u00d7" + height
+                    + " pixels (limit " + maxPixels + ")");
         }
     }
 

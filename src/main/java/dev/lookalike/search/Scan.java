@@ -2,8 +2,16 @@ package dev.lookalike.search;
 
 import java.util.stream.IntStream;
 
-/** Scores a query against every row of a row-major matrix of unit vectors: the hot loop of search. */
+/**
+ * Scores a query against every row of a row-major matrix of unit vectors: the hot loop of search.
+ * Uses SIMD ({@link VectorKernel}) when the JVM has the Vector API module, plain Java otherwise, and
+ * splits large matrices over the cores.
+ */
 final class Scan {
+
+    /** Whether this JVM was started with {@code --add-modules jdk.incubator.vector}. */
+    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("lookalike.scalar-scan");
 
     /** Below this many floats one thread scans faster than several. */
     private static final int PARALLEL_THRESHOLD = 1 << 21;
@@ -33,6 +41,14 @@ final class Scan {
     }
 
     private void score(float[] q, float[] out, int from, int to) {
+        if (SIMD) {
+            VectorKernel.score(q, matrix, dim, out, from, to);
+        } else {
+            scalar(q, out, from, to);
+        }
+    }
+
+    private void scalar(float[] q, float[] out, int from, int to) {
         final int d = dim;
         for (int r = from; r < to; r++) {
             int base = r * d;
