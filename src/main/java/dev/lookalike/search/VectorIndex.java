@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * The unit vectors of one collection in one contiguous array, with which products show each photo.
@@ -162,8 +161,9 @@ public final class VectorIndex {
             return List.of();
         }
         boolean[] eligible = new boolean[products.length];
+        boolean everything = filter.equals(SearchFilter.NONE);
         for (int p = 0; p < products.length; p++) {
-            eligible[p] = productRows[p].length > 0 && filter.accepts(products[p]);
+            eligible[p] = productRows[p].length > 0 && (everything || filter.accepts(products[p]));
         }
         float[] rowScores = scan.scores(query);
         float[] best = new float[products.length];
@@ -178,32 +178,31 @@ public final class VectorIndex {
                 }
             }
         }
-        int want = offset + limit;
-        PriorityQueue<Integer> heap = new PriorityQueue<>(want + 1, (a, b) -> {
-            int c = Float.compare(best[a], best[b]);
-            return c != 0 ? c : products[b].id().compareTo(products[a].id());
-        });
-        for (int p = 0; p < products.length; p++) {
-            if (best[p] == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            heap.add(p);
-            if (heap.size() > want) {
-                heap.poll();
-            }
-        }
-        List<Integer> order = new ArrayList<>(heap);
-        order.sort((a, b) -> {
-            int c = Float.compare(best[b], best[a]);
-            return c != 0 ? c : products[a].id().compareTo(products[b].id());
-        });
+        int[] order = TopK.select(best, offset + limit);
         List<Match> out = new ArrayList<>();
-        for (int i = offset; i < order.size(); i++) {
-            int p = order.get(i);
+        for (int i = offset; i < order.length; i++) {
+            int p = order[i];
             Double saving = filter.cheaperThan() == null ? null
                     : Math.round((filter.cheaperThan() - products[p].price()) * 100) / 100.0;
             out.add(new Match(products[p], imageIds[bestRow[p]], best[p], saving));
         }
         return out;
+    }
+
+    /** Every product that has at least one embedded photo, in id order. */
+    public List<Product> productsWithPhotos() {
+        List<Product> out = new ArrayList<>();
+        for (int p = 0; p < products.length; p++) {
+            if (productRows[p].length > 0) {
+                out.add(products[p]);
+            }
+        }
+        return out;
+    }
+
+    /** The image id of the product's first embedded photo (shop order), or empty when it has none. */
+    public Optional<String> imageOf(String productId) {
+        Integer i = productIndex.get(productId);
+        return i == null || productRows[i].length == 0 ? Optional.empty() : Optional.of(imageIds[productRows[i][0]]);
     }
 }
