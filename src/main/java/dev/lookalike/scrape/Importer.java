@@ -211,11 +211,13 @@ public final class Importer {
         if (raw instanceof Number n) {
             price = n.doubleValue();
         } else if (raw != null) {
-            try {
-                price = Double.parseDouble(raw.toString().replace(",", "").strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("price " + raw + " is not a number");
+            // plain numbers, optionally with comma thousands separators (1,299.50); anything else is
+            // ambiguous here (is 1.299 a thousand?), so it is refused rather than guessed
+            String s = raw.toString().strip();
+            if (!s.matches("\\d+(\\.\\d+)?|\\d{1,3}(,\\d{3})+(\\.\\d+)?")) {
+                throw new IllegalArgumentException("price " + raw + " is not a number like 1299.50 or 1,299.50");
             }
+            price = Double.parseDouble(s.replace(",", ""));
         }
         if (price != null && (price.isNaN() || price.isInfinite() || price < 0)) {
             throw new IllegalArgumentException("price " + raw + " is not a price");

@@ -31,7 +31,7 @@ final class App {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("LOOKALIKE_MODEL_CACHE", workDir.resolve("model-cache").toString());
-        pb.environment().put("DJL_CACHE_DIR", Path.of("target/djl-cache").toAbsolutePath().toString());
+        pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of("target/djl-cache").toAbsolutePath().toString());
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().remove("LOOKALIKE_CATALOG");
         pb.environment().remove("LOOKALIKE_MODEL");

@@ -125,6 +125,20 @@ class ModelLocatorTest {
     }
 
     @Test
+    void modelZooUrlsLoadThroughDjlCriteria() throws Exception {
+        // djl:// URLs resolve through DJL's repositories exactly like this file:// one, minus the zoo lookup
+        String url = Fixtures.model("tiny-hf-clip").toUri().toString();
+        try (ClipModel m = TorchClipModel.loadHuggingFace(url, null, "openai/clip-tiny")) {
+            assertEquals("openai/clip-tiny", m.name());
+            assertEquals(8, m.dim());
+        }
+        assertEquals("openai/clip-vit-base-patch32",
+                ModelLocator.zooName("djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32"));
+        assertEquals("openai/clip-vit-base-patch32",
+                new ModelLocator(dir, ProgressListener.NONE).nameOf("djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32"));
+    }
+
+    @Test
     void aFolderThatIsNoPackageIsNamedAsSuch() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelLocator.loadDirectory(empty));
