@@ -29,7 +29,8 @@ import java.util.function.Consumer;
 public final class CatalogDb implements AutoCloseable {
 
     /** Append-only: a released migration is never edited, a new one is added at the end. */
-    static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql");
+    static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
+            "V003__crawl.sql");
 
     private final Path file;
     private final Connection conn;
@@ -134,6 +135,11 @@ public final class CatalogDb implements AutoCloseable {
 
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /** The shared connection, for {@link CrawlStore}: use it only while holding this object's lock. */
+    Connection connection() {
+        return conn;
     }
 
     /** The number of migrations applied to this file. */
@@ -669,6 +675,35 @@ public final class CatalogDb implements AutoCloseable {
                 return rs.getLong(1);
             }
         });
+    }
+
+    /**
+     * Writes a compact, self-contained copy of the catalogue to {@code out} (no WAL, no free pages,
+     * rollback journal mode) — the file to bake into a read-only deployment.
+     *
+     * @throws CatalogException when {@code out} exists or cannot be written
+     */
+    public synchronized void bakeTo(Path out) {
+        if (Files.exists(out)) {
+            throw new CatalogException(out + " exists already; bake writes a new file");
+        }
+        query(() -> {
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            try (PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, out.toAbsolutePath().toString());
+                ps.execute();
+            }
+            return null;
+        });
+        try (Connection baked = DriverManager.getConnection("jdbc:sqlite:" + out.toAbsolutePath());
+             Statement st = baked.createStatement()) {
+            // a WAL-mode file would need -wal/-shm files beside it, which a read-only disk cannot hold
+            st.execute("PRAGMA journal_mode = DELETE");
+        } catch (SQLException e) {
+            throw new CatalogException(describe(out, e), e);
+        }
     }
 
     /** Little-endian float32, the layout of LLM's {@code embedding} column. */

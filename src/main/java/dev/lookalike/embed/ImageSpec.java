@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param mean          per-channel mean (R, G, B) subtracted after scaling samples to 0..1
  * @param std           per-channel standard deviation (R, G, B) divided by afterwards; all positive
  */
+@io.quarkus.runtime.annotations.RegisterForReflection // read by Jackson, also in a native executable
 public record ImageSpec(int size, String resize, String interpolation, String crop, float[] mean, float[] std) {
 
     /** The largest {@link #size} accepted; far beyond any CLIP model, small enough to bound memory. */

@@ -2,12 +2,14 @@ package dev.lookalike.embed;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The {@code lookalike-model.json} of a model package (format 1): what the towers expect and
  * produce. Field names are a public contract.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RegisterForReflection // read by Jackson, also in a native executable
 public record ModelManifest(int format, String name, int dim, ImageSpec image, TextSpec text) {
 
     public static final String FILE_NAME = "lookalike-model.json";
@@ -32,6 +34,7 @@ public record ModelManifest(int format, String name, int dim, ImageSpec image, T
 
     /** The text tower's input: longest token sequence and the tokenizer file inside the package. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
     public record TextSpec(@JsonProperty("context_length") int contextLength, String tokenizer) {
         public TextSpec {
             if (contextLength < 2) {

@@ -45,20 +45,29 @@ final class TorchClipModel implements ClipModel {
     private final ImageSpec imageSpec;
     private final int contextLength;
     private final ClipTokenizer tokenizer;
+    /** Owned models, closed in reverse order; the image tower joins when first loaded. */
     private final List<Model> models;
-    private final PredictorPool<List<float[]>, float[][]> imagePool;
+    private final ImageTowerLoader imageLoader;
+    private volatile PredictorPool<List<float[]>, float[][]> imagePool;
     private final PredictorPool<int[][], float[][]> textPool;
     private final int dim;
+    private boolean closed;
+
+    /** Loads the image tower when it is first needed: a server answering text queries never pays for it. */
+    @FunctionalInterface
+    private interface ImageTowerLoader {
+        PredictorPool<List<float[]>, float[][]> load(List<Model> owned) throws ModelLoadException;
+    }
 
     private TorchClipModel(String name, ImageSpec imageSpec, int contextLength, ClipTokenizer tokenizer,
-                           List<Model> models, PredictorPool<List<float[]>, float[][]> imagePool,
+                           List<Model> models, ImageTowerLoader imageLoader,
                            PredictorPool<int[][], float[][]> textPool, Integer declaredDim) {
         this.name = name;
         this.imageSpec = imageSpec;
         this.contextLength = contextLength;
         this.tokenizer = tokenizer;
-        this.models = models;
-        this.imagePool = imagePool;
+        this.models = new ArrayList<>(models);
+        this.imageLoader = imageLoader;
         this.textPool = textPool;
         this.dim = declaredDim != null ? declaredDim : probeDim();
     }
@@ -71,38 +80,71 @@ final class TorchClipModel implements ClipModel {
     static TorchClipModel loadPackage(Path dir) throws ModelLoadException {
         ModelManifest manifest = readManifest(dir);
         ClipTokenizer tokenizer = loadTokenizer(dir.resolve(manifest.text().tokenizer()));
-        List<Model> models = new ArrayList<>();
-        try {
+        if (!Files.isRegularFile(dir.resolve("image.pt"))) {
+            throw new ModelLoadException("model package " + dir + " has no image.pt");
+        }
+        Model text = loadTorchScript(dir, "text", manifest.name() + "-text");
+        int size = manifest.image().size();
+        ImageTowerLoader imageLoader = owned -> {
             Model image = loadTorchScript(dir, "image", manifest.name() + "-image");
-            models.add(image);
-            Model text = loadTorchScript(dir, "text", manifest.name() + "-text");
-            models.add(text);
-            TorchClipModel model = new TorchClipModel(manifest.name(), manifest.image(),
-                    manifest.text().contextLength(), tokenizer, models,
-                    new PredictorPool<>(image, new PixelTranslator(manifest.image().size(), null), poolSize()),
-                    new PredictorPool<>(text, new TextTranslator(null), poolSize()),
+            owned.add(image);
+            PredictorPool<List<float[]>, float[][]> pool =
+                    new PredictorPool<>(image, new PixelTranslator(size, null), poolSize());
+            checkDim(manifest, "image", probe(pool, size));
+            return pool;
+        };
+        TorchClipModel model;
+        try {
+            model = new TorchClipModel(manifest.name(), manifest.image(), manifest.text().contextLength(), tokenizer,
+                    List.of(text), imageLoader, new PredictorPool<>(text, new TextTranslator(null), poolSize()),
                     manifest.dim());
-            model.checkDims();
-            return model;
-        } catch (ModelLoadException | RuntimeException e) {
-            models.forEach(Model::close);
+        } catch (RuntimeException e) {
+            text.close();
             throw e;
+        }
+        try {
+            checkDim(manifest, "text", model.embedTexts(List.of(""))[0].length);
+        } catch (ModelLoadException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    private static void checkDim(ModelManifest manifest, String tower, int actual) throws ModelLoadException {
+        if (actual != manifest.dim()) {
+            throw new ModelLoadException("model " + manifest.name() + " declares dim " + manifest.dim() + " but its "
+                    + tower + " tower returns " + actual);
         }
     }
 
-    private void checkDims() throws ModelLoadException {
-        int textDim = embedTexts(List.of(""))[0].length;
-        if (textDim != dim) {
-            close();
-            throw new ModelLoadException("model " + name + " declares dim " + dim + " but its text tower returns "
-                    + textDim);
+    private static int probe(PredictorPool<List<float[]>, float[][]> pool, int size) throws ModelLoadException {
+        try {
+            return pool.predict(List.of(new float[3 * size * size]))[0].length;
+        } catch (TranslateException | RuntimeException e) {
+            pool.close();
+            throw new ModelLoadException("image tower fails on a blank image: " + e.getMessage(), e);
         }
-        int s = imageSpec.size();
-        int imageDim = embedPixels(List.of(new float[3 * s * s]))[0].length;
-        if (imageDim != dim) {
-            close();
-            throw new ModelLoadException("model " + name + " declares dim " + dim + " but its image tower returns "
-                    + imageDim);
+    }
+
+    /** The image tower's predictors, loading the tower on first use. */
+    private PredictorPool<List<float[]>, float[][]> imagePool() {
+        PredictorPool<List<float[]>, float[][]> pool = imagePool;
+        if (pool != null) {
+            return pool;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("model " + name + " is closed");
+            }
+            if (imagePool == null) {
+                try {
+                    imagePool = imageLoader.load(models);
+                } catch (ModelLoadException e) {
+                    throw new EmbeddingException(e.getMessage(), e);
+                }
+            }
+            return imagePool;
         }
     }
 
@@ -142,8 +184,11 @@ final class TorchClipModel implements ClipModel {
             ClipTokenizer tokenizer = loadTokenizer(tokenizerFile);
             ImageSpec spec = huggingFaceImageSpec(dir);
             int[] dummyText = {tokenizer.startOfText(), tokenizer.endOfText()};
+            // one module holds both towers: the image side costs nothing more to have ready
+            PredictorPool<List<float[]>, float[][]> images =
+                    new PredictorPool<>(zoo, new PixelTranslator(spec.size(), dummyText), poolSize());
             return new TorchClipModel(nameOrNull != null ? nameOrNull : huggingFaceName(dir), spec, 77, tokenizer, List.of(zoo),
-                    new PredictorPool<>(zoo, new PixelTranslator(spec.size(), dummyText), poolSize()),
+                    owned -> images,
                     new PredictorPool<>(zoo, new TextTranslator(spec), poolSize()),
                     null);
         } catch (ModelLoadException | RuntimeException e) {
@@ -276,7 +321,7 @@ final class TorchClipModel implements ClipModel {
             }
         }
         try {
-            return normalizeAll(imagePool.predict(pixels));
+            return normalizeAll(imagePool().predict(pixels));
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("image tower of " + name + " failed on a batch of " + pixels.size()
                     + ": " + e.getMessage(), e);
@@ -307,8 +352,14 @@ final class TorchClipModel implements ClipModel {
     }
 
     @Override
-    public void close() {
-        imagePool.close();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (imagePool != null) {
+            imagePool.close();
+        }
         textPool.close();
         for (int i = models.size() - 1; i >= 0; i--) {
             models.get(i).close();

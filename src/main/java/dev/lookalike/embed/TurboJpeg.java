@@ -42,7 +42,9 @@ final class TurboJpeg {
     private static final Api API = load();
 
     private static Api load() {
-        if (Boolean.getBoolean("lookalike.no-turbojpeg") || !"little".equals(System.getProperty("sun.cpu.endian"))) {
+        // A native executable carries no JNA configuration: there ImageIO decodes every JPEG.
+        if (Boolean.getBoolean("lookalike.no-turbojpeg") || System.getProperty("org.graalvm.nativeimage.imagecode") != null
+                || !"little".equals(System.getProperty("sun.cpu.endian"))) {
             return null;
         }
         try {

@@ -65,7 +65,7 @@ class CatalogDbTest {
             st.execute("INSERT INTO products(id, url, name, price) VALUES ('p1', 'https://shop/p1', 'Old tap', 12.5)");
         }
         try (CatalogDb db = CatalogDb.open(file)) {
-            assertEquals(2, db.schemaVersion());
+            assertEquals(CatalogDb.MIGRATIONS.size(), db.schemaVersion());
             assertEquals("Old tap", db.product("p1").orElseThrow().name());
             Collection col = db.collection("m", "m");
             assertEquals(0, db.countVectors(col.id()));
@@ -116,6 +116,26 @@ class CatalogDbTest {
                     () -> db.upsertProduct(Product.of("https://s/2", "Two", 1.0, "USD", null, "s", null, null)));
         }
         assertFalse(Files.exists(dir.resolve("ro.db-wal")));
+    }
+
+    @Test
+    void bakedCopyIsOneReadOnlyFileWithEverything() throws Exception {
+        Path file = dir.resolve("live.db");
+        Path baked = dir.resolve("baked.db");
+        try (CatalogDb db = CatalogDb.open(file)) {
+            db.upsertProduct(Product.of("https://s/1", "One", 1.0, "USD", null, "s", null, null));
+            String img = db.putImage(new byte[] {9, 9}, 1, 1, "png", null, null);
+            Collection c = db.collection("m", "m");
+            db.saveVectors(c.id(), List.of(new NewVector(img, new float[] {1, 0}, CatalogDb.md5(new byte[] {9, 9}), null)));
+            db.bakeTo(baked);
+            assertThrows(CatalogException.class, () -> db.bakeTo(baked));
+        }
+        assertTrue(baked.toFile().setReadOnly());
+        try (CatalogDb db = CatalogDb.openReadOnly(baked)) {
+            assertEquals(1, db.products().size());
+            assertEquals(1, db.countVectors(db.findCollection("m").orElseThrow().id()));
+        }
+        assertFalse(Files.exists(dir.resolve("baked.db-wal")));
     }
 
     @Test

@@ -160,6 +160,14 @@ class ModelLocatorTest {
         ModelLoadException format = assertThrows(ModelLoadException.class, () -> ModelLocator.loadDirectory(pkg));
         assertTrue(format.getMessage().contains("format 7"), format.getMessage());
         Files.writeString(pkg.resolve("lookalike-model.json"), manifest);
+        Files.writeString(pkg.resolve("image.pt"), "not torchscript either");
+        try (ClipModel textOnly = ModelLocator.loadDirectory(pkg)) {
+            // the image tower loads on first use, so text works and images fail with the file named
+            assertEquals(8, textOnly.embedText("red").length);
+            EmbeddingException lazy = assertThrows(EmbeddingException.class,
+                    () -> textOnly.embedPixels(List.of(new float[3 * 32 * 32])));
+            assertTrue(lazy.getMessage().contains("image.pt"), lazy.getMessage());
+        }
         Files.writeString(pkg.resolve("text.pt"), "not torchscript");
         ModelLoadException broken = assertThrows(ModelLoadException.class, () -> ModelLocator.loadDirectory(pkg));
         assertTrue(broken.getMessage().contains("text.pt"), broken.getMessage());
