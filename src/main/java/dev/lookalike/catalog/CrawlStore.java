@@ -53,8 +53,8 @@ public final class CrawlStore {
 
     /**
      * The unfinished run of {@code start} on {@code shop} (a scrape that was killed), or a new run.
-     * A new run forgets the frontiers of all but the previous run of the shop, which the removal
-     * check still reads.
+     * A new run forgets the frontiers of all but the previous run of the same start, which
+     * {@link #markDisappeared} compares against.
      */
     public Run startOrResume(String shop, String start) {
         synchronized (db) {
@@ -71,10 +71,12 @@ public final class CrawlStore {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM crawl_pages WHERE run_id IN "
-                        + "(SELECT id FROM crawl_runs WHERE shop = ? AND id < "
-                        + "(SELECT coalesce(max(id), 0) FROM crawl_runs WHERE shop = ?))")) {
+                        + "(SELECT id FROM crawl_runs WHERE shop = ? AND start = ? AND id < "
+                        + "(SELECT coalesce(max(id), 0) FROM crawl_runs WHERE shop = ? AND start = ?))")) {
                     ps.setString(1, shop);
-                    ps.setString(2, shop);
+                    ps.setString(2, start);
+                    ps.setString(3, shop);
+                    ps.setString(4, start);
                     ps.executeUpdate();
                 }
                 long now = CatalogDb.now();
@@ -241,9 +243,10 @@ public final class CrawlStore {
     }
 
     /**
-     * After a complete run, marks the shop's products that the run did not find as removed
-     * ({@code removed_at}). A product whose page merely failed this time (server error, timeout) is
-     * kept: its page may be back tomorrow.
+     * After a complete run, marks as removed ({@code removed_at}) the products that the previous run of
+     * the same start found and this one did not. Products this crawl could not have reached (another
+     * start's, imported ones) are left alone, and so is a product whose page merely failed this time
+     * (server error, timeout): its page may be back tomorrow.
      *
      * @return how many products were marked
      */
@@ -252,6 +255,10 @@ public final class CrawlStore {
             return work(() -> {
                 try (PreparedStatement ps = db.connection().prepareStatement("UPDATE products SET removed_at = ? "
                         + "WHERE shop = ? AND removed_at IS NULL "
+                        + "AND id IN (SELECT old.product_id FROM crawl_pages old JOIN crawl_runs r ON r.id = old.run_id "
+                        + "  JOIN crawl_runs cur ON cur.id = ? "
+                        + "  WHERE r.shop = cur.shop AND r.start = cur.start AND r.id < cur.id "
+                        + "  AND old.product_id IS NOT NULL) "
                         + "AND id NOT IN (SELECT product_id FROM crawl_pages WHERE run_id = ? AND product_id IS NOT NULL) "
                         + "AND id NOT IN (SELECT old.product_id FROM crawl_pages cur JOIN crawl_pages old "
                         + "  ON old.url = cur.url WHERE cur.run_id = ? AND cur.state = 'failed' "
@@ -262,6 +269,7 @@ public final class CrawlStore {
                     ps.setLong(3, runId);
                     ps.setLong(4, runId);
                     ps.setLong(5, runId);
+                    ps.setLong(6, runId);
                     return ps.executeUpdate();
                 }
             });

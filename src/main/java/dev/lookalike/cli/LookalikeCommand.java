@@ -8,6 +8,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "lookalike", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Search a shop's catalogue by look: CLIP vectors in SQLite.",
         subcommands = {ImportCommand.class, EmbedCommand.class, SearchCommand.class, SimilarCommand.class,
-                VectorCommand.class, BenchCommand.class, BakeCommand.class})
+                VectorCommand.class, BenchCommand.class, BakeCommand.class, ScrapeCommand.class,
+                ScrapeBenchCommand.class})
 public class LookalikeCommand {
 }

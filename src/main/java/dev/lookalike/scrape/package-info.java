@@ -1,2 +1,2 @@
-/** Filling the catalogue: importing product files and, later, crawling shops; storing their photos once. */
+/** Filling the catalogue: importing product files, crawling shops (with recipes from scraper/), storing their photos once. */
 package dev.lookalike.scrape;
