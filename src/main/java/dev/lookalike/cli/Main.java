@@ -3,6 +3,7 @@ package dev.lookalike.cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,18 +21,49 @@ public final class Main {
         if (!opensPort(args)) {
             System.setProperty("quarkus.http.host-enabled", "false");
         }
+        // the catalogue and model are loaded by the command that serves them (Serving.start()), when it is ready
+        System.setProperty("lookalike.web.load-on-start", "false");
+        if ("serve".equals(command(args))) {
+            serveOptionsToConfig(args);
+        }
         Quarkus.run(io.quarkus.picocli.runtime.PicocliRunner.class, args);
     }
 
     /** True when the first word that is not an option names a command that serves HTTP. */
     static boolean opensPort(String... args) {
+        return SERVER_COMMANDS.contains(command(args));
+    }
+
+    /** The first word that is not an option, or null. */
+    static String command(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * serve's --port, --catalog and --model become configuration before boot: the HTTP port is bound
+     * while Quarkus starts, before picocli runs. A value that does not parse is left to picocli to report.
+     */
+    static void serveOptionsToConfig(String... args) {
+        Map<String, String> keys = Map.of("--port", "quarkus.http.port", "--catalog", "lookalike.catalog",
+                "--model", "lookalike.model");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.startsWith("-")) {
+            int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            String key = keys.get(name);
+            if (key == null) {
                 continue;
             }
-            return SERVER_COMMANDS.contains(a);
+            String value = eq > 0 ? a.substring(eq + 1) : i + 1 < args.length ? args[i + 1] : null;
+            if (value == null || (name.equals("--port") && !value.matches("\\d{1,5}"))) {
+                continue;
+            }
+            System.setProperty(key, value);
         }
-        return false;
     }
 }

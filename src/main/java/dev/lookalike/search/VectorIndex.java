@@ -51,7 +51,8 @@ public final class VectorIndex {
             pIndex.put(productList.get(i).id(), i);
         }
         Map<String, List<Integer>> productsOfImage = new HashMap<>();
-        for (ProductImageRef ref : db.productImageRefs()) {
+        List<ProductImageRef> refs = db.productImageRefs();
+        for (ProductImageRef ref : refs) {
             Integer p = pIndex.get(ref.productId());
             if (p != null) {
                 productsOfImage.computeIfAbsent(ref.imageId(), k -> new ArrayList<>()).add(p);
@@ -88,6 +89,16 @@ public final class VectorIndex {
             for (int p : rowProducts[r]) {
                 rowsOfProduct.get(p).add(r);
             }
+        }
+        // a product's rows in shop order, so its "first photo" (productVector, imageOf) is the shop's first
+        Map<String, Integer> positions = new HashMap<>();
+        for (ProductImageRef ref : refs) {
+            positions.merge(ref.productId() + '/' + ref.imageId(), ref.position(), Math::min);
+        }
+        for (int p = 0; p < rowsOfProduct.size(); p++) {
+            String pid = productList.get(p).id();
+            rowsOfProduct.get(p).sort(java.util.Comparator.comparingInt(
+                    r -> positions.getOrDefault(pid + '/' + ids.get(r), Integer.MAX_VALUE)));
         }
         int[][] productRows = rowsOfProduct.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
                 .toArray(int[][]::new);

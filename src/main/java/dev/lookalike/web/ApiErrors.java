@@ -1,0 +1,48 @@
+package dev.lookalike.web;
+
+import dev.lookalike.search.NotAnImageException;
+import dev.lookalike.search.SearchException;
+import dev.lookalike.search.UnknownProductException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Domain failures as HTTP statuses: JSON {@code {"error", "status"}} under {@code /api}, a page saying
+ * what went wrong everywhere else.
+ */
+public class ApiErrors {
+
+    @ServerExceptionMapper
+    public Response problem(WebProblem e, UriInfo uri) {
+        return answer(e.status(), e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unknownProduct(UnknownProductException e, UriInfo uri) {
+        return answer(404, e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response badQuery(SearchException e, UriInfo uri) {
+        return answer(400, e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response notAnImage(NotAnImageException e, UriInfo uri) {
+        return answer(415, WebProblem.notAnImage(e.getMessage()).getMessage(), uri);
+    }
+
+    static Response answer(int status, String message, UriInfo uri) {
+        Response.ResponseBuilder r = Response.status(status);
+        if (status == 503) {
+            r.header("Retry-After", "5");
+        }
+        if (uri.getPath().startsWith("/api/") || uri.getPath().startsWith("/images/")) {
+            return r.type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(message, status)).build();
+        }
+        return r.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(GalleryResource.Templates.error(status, message).render()).build();
+    }
+}

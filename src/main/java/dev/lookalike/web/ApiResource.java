@@ -1,0 +1,175 @@
+package dev.lookalike.web;
+
+import dev.lookalike.catalog.ProductImage;
+import dev.lookalike.catalog.Product;
+import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.SearchService;
+import dev.lookalike.search.UnknownProductException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.net.URI;
+import java.util.List;
+
+/** The JSON API: search by text, by product, by photo; products and their lookalikes. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "search")
+@APIResponse(responseCode = "400", description = "A parameter is missing or wrong",
+        content = @Content(schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "503", description = "The model and vectors are still loading",
+        content = @Content(schema = @Schema(implementation = ApiError.class)))
+public class ApiResource {
+
+    private final Serving serving;
+    private final PhotoSearch photos;
+    private final ServeConfig.Web web;
+
+    @Inject
+    ApiResource(Serving serving, PhotoSearch photos, ServeConfig config) {
+        this.serving = serving;
+        this.photos = photos;
+        this.web = config.web();
+    }
+
+    @GET
+    @Path("/search")
+    @Operation(summary = "Products that look like a text, a product, or a product steered by a text",
+            description = "q: what to look for; -word leaves a word out (\"faucet -chrome\"). like=ID starts "
+                    + "from that product's look, and q then steers it (\"like=ID&q=gold\"). One of them is needed.")
+    @APIResponse(responseCode = "200", description = "Results, best first")
+    @APIResponse(responseCode = "404", description = "like names no product",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ApiResults search(@RestQuery @Parameter(description = "What to look for, e.g. gold purple -chrome") String q,
+                             @RestQuery @Parameter(description = "Start from this product's look") String like,
+                             @RestQuery @Parameter(description = "With like: only cheaper products") String cheaper,
+                             @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
+                             @RestQuery @Parameter(description = "Results to skip") String offset,
+                             @BeanParam FilterParams filters, @Context UriInfo uri) {
+        int n = limit(limit);
+        int skip = offset(offset);
+        String likeId = Params.productId("like", like);
+        if (Params.text(q) == null && likeId == null) {
+            throw WebProblem.badRequest("say what to look for: q=TEXT (e.g. q=gold+purple) or like=PRODUCT_ID");
+        }
+        SearchService.Query query = new SearchService.Query(Params.text(q), likeId, Params.flag("cheaper", cheaper),
+                filters.toFilter());
+        return ApiResults.of(serving.ready().service().search(query, n, skip), n, skip, next(uri, n, skip), null);
+    }
+
+    @GET
+    @Path("/products/{id}")
+    @Operation(summary = "One product with its photos")
+    @APIResponse(responseCode = "404", description = "No such product",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ApiProduct product(@RestPath String id) {
+        return product(serving.ready(), id);
+    }
+
+    @GET
+    @Path("/products/{id}/similar")
+    @Operation(summary = "Products that look like this one (never itself)",
+            description = "cheaper=true keeps only products cheaper than this one in the same currency and adds "
+                    + "\"saving\" to each. Runs no model.")
+    @APIResponse(responseCode = "404", description = "No such product",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ApiResults similar(@RestPath String id,
+                              @RestQuery @Parameter(description = "Only cheaper products, with the saving") String cheaper,
+                              @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
+                              @RestQuery @Parameter(description = "Results to skip") String offset,
+                              @BeanParam FilterParams filters, @Context UriInfo uri) {
+        int n = limit(limit);
+        int skip = offset(offset);
+        LiveSearch live = serving.ready();
+        String pid = Params.text(id) == null ? "" : id.strip().toLowerCase(java.util.Locale.ROOT);
+        Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
+        // from the index alone (its first embedded photo): this hot path touches no database
+        ApiProduct product = ApiProduct.of(p, live.index().imageOf(p.id()).stream().toList());
+        return ApiResults.of(live.service().similarPage(p.id(), Params.flag("cheaper", cheaper),
+                filters.toFilter(), n, skip), n, skip, next(uri, n, skip), product);
+    }
+
+    @POST
+    @Path("/search/image")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Products that look like an uploaded photo (multipart field \"image\")")
+    @APIResponse(responseCode = "413", description = "The photo is too large",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "Not a photo",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ApiResults searchUpload(@RestForm("image") @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                           format = "binary") FileUpload image,
+                                   @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
+                                   @RestQuery @Parameter(description = "Results to skip") String offset,
+                                   @BeanParam FilterParams filters, @Context UriInfo uri) {
+        int n = limit(limit);
+        int skip = offset(offset);
+        float[] v = photos.upload(image).vector();
+        return ApiResults.of(serving.ready().service().byVector(v, filters.toFilter(), n, skip), n, skip, null, null);
+    }
+
+    @GET
+    @Path("/search/image")
+    @Operation(summary = "Products that look like the photo at a URL",
+            description = "The photo is fetched with a deadline and a size cap; URLs of private, loopback and "
+                    + "link-local addresses are refused.")
+    @APIResponse(responseCode = "413", description = "The photo is too large",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "Not a photo",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "502", description = "The photo could not be fetched",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ApiResults searchUrl(@RestQuery @Parameter(description = "http(s) URL of a photo", required = true) String url,
+                                @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
+                                @RestQuery @Parameter(description = "Results to skip") String offset,
+                                @BeanParam FilterParams filters, @Context UriInfo uri) {
+        int n = limit(limit);
+        int skip = offset(offset);
+        if (Params.text(url) == null) {
+            throw WebProblem.badRequest("say which photo: url=http(s) URL of a photo");
+        }
+        float[] v = photos.url(url.strip());
+        return ApiResults.of(serving.ready().service().byVector(v, filters.toFilter(), n, skip), n, skip,
+                next(uri, n, skip), null);
+    }
+
+    private ApiProduct product(LiveSearch live, String id) {
+        String pid = Params.text(id) == null ? "" : id.strip().toLowerCase(java.util.Locale.ROOT);
+        Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
+        List<String> images = live.catalogue().productImages(p.id()).stream().map(ProductImage::imageId)
+                .filter(i -> i != null).distinct().toList();
+        return ApiProduct.of(p, images);
+    }
+
+    private int limit(String limit) {
+        return Params.count("limit", limit, Math.min(20, web.maxPageSize()), 1, web.maxPageSize());
+    }
+
+    private static int offset(String offset) {
+        return Params.count("offset", offset, 0, 0, 100_000);
+    }
+
+    /** This request's URL with the offset of the next page, relative to the host. */
+    private static String next(UriInfo uri, int limit, int offset) {
+        URI u = uri.getRequestUriBuilder().replaceQueryParam("offset", offset + limit).build();
+        return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    }
+}

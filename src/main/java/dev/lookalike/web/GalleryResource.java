@@ -1,0 +1,273 @@
+package dev.lookalike.web;
+
+import dev.lookalike.catalog.Product;
+import dev.lookalike.catalog.ProductImage;
+import dev.lookalike.search.Facets;
+import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.Match;
+import dev.lookalike.search.ResultPage;
+import dev.lookalike.search.SearchException;
+import dev.lookalike.search.SearchFilter;
+import dev.lookalike.search.SearchService;
+import dev.lookalike.search.UnknownProductException;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateData;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The shopper's gallery: server-rendered pages that work without JavaScript. Every state of the home
+ * page is a shareable URL ({@code /?q=gold+purple&max_price=200}, {@code /?like=ID&cheaper=true}).
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class GalleryResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance index(SearchView view);
+
+        static native TemplateInstance product(ProductView view);
+
+        static native TemplateInstance error(int status, String message);
+    }
+
+    /** One product in a grid. Text fields are shown escaped; {@code saving} is empty unless cheaper. */
+    @TemplateData
+    public record Card(String id, String name, String price, String shop, String brand, String thumb, String productUrl,
+                       String likeUrl, String cheaperUrl, String saving, String score) {}
+
+    /** A choice in a filter menu. */
+    @TemplateData
+    public record Option(String value, boolean selected) {}
+
+    /** What the home page shows: the form's state, the results and the links around them. */
+    @TemplateData
+    public record SearchView(String q, String like, boolean cheaper, String photo, String imageUrl, String minPrice,
+                             String maxPrice, String maxPriceLabel, long priceCeiling, List<Option> shops,
+                             List<Option> brands, String heading, Card likeCard, String message, List<Card> cards,
+                             int first, int last,
+                             String prevUrl, String nextUrl, String clearLikeUrl, String cheaperToggleUrl,
+                             boolean filtered) {}
+
+    /** One photo on a product page. */
+    @TemplateData
+    public record Photo(String thumb, String full) {}
+
+    /** The product page: the product, its photos and its lookalikes. */
+    @TemplateData
+    public record ProductView(Card card, String description, String category, String shopUrl, Photo mainPhoto,
+                              List<Photo> photos,
+                              List<Card> similar, String similarMessage, List<Card> cheaper, String cheaperMessage,
+                              String allSimilarUrl, String allCheaperUrl) {}
+
+    private final Serving serving;
+    private final PhotoSearch photos;
+    private final ServeConfig.Web web;
+
+    @Inject
+    GalleryResource(Serving serving, PhotoSearch photos, ServeConfig config) {
+        this.serving = serving;
+        this.photos = photos;
+        this.web = config.web();
+    }
+
+    @GET
+    public Response home(@RestQuery String q, @RestQuery String like, @RestQuery String cheaper,
+                         @RestQuery String photo, @RestQuery("image_url") String imageUrl,
+                         @RestQuery String offset, @BeanParam FilterParams filters) {
+        LiveSearch live = serving.ready();
+        SearchService service = live.service();
+        Facets facets = service.facets();
+        long ceiling = Money.ceiling(facets.maxPrice());
+        // the slider always sends a value: at its top it means "any price"
+        Double max = Params.price("max_price", filters.maxPrice);
+        if (max != null && max >= ceiling) {
+            filters.maxPrice = null;
+        }
+        String text = Params.text(q);
+        String likeId = Params.productId("like", like);
+        String photoKey = Params.text(photo);
+        String url = Params.text(imageUrl);
+        boolean cheaperOnly = Params.flag("cheaper", cheaper) && likeId != null;
+        int skip = Params.count("offset", offset, 0, 0, 100_000);
+        int n = web.pageSize();
+
+        Links.Query state = new Links.Query("/").with("q", text).with("like", likeId)
+                .with("cheaper", cheaperOnly ? "true" : null).with("photo", photoKey).with("image_url", url)
+                .with("min_price", Params.text(filters.minPrice)).with("max_price", Params.text(filters.maxPrice))
+                .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
+                .with("category", Params.text(filters.category));
+        Links.Query filterState = new Links.Query("/")
+                .with("min_price", Params.text(filters.minPrice)).with("max_price", Params.text(filters.maxPrice))
+                .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
+                .with("category", Params.text(filters.category));
+
+        Card likeCard = null;
+        String heading;
+        String message = null;
+        int status = 200;
+        ResultPage page = new ResultPage(List.of(), false);
+        try {
+            SearchFilter filter = filters.toFilter();
+            if (likeId != null) {
+                Product p = live.index().product(likeId).orElseThrow(() -> new UnknownProductException(likeId));
+                likeCard = card(new Match(p, live.index().imageOf(p.id()).orElse(null), 0f, null), filterState);
+            }
+            if (photoKey != null || url != null) {
+                heading = "Looks like your photo";
+                float[] v = photoKey != null ? photos.remembered(photoKey) : photos.url(url);
+                if (v == null) {
+                    status = 404;
+                    message = "This photo search has expired. Upload the photo again.";
+                } else {
+                    page = service.byVector(v, filter, n, skip);
+                }
+            } else if (text != null || likeId != null) {
+                heading = likeCard == null ? "Results for “" + text + "”"
+                        : cheaperOnly ? (text == null ? "Cheaper lookalikes of " + likeCard.name()
+                        : "Cheaper, like " + likeCard.name() + " but “" + text + "”")
+                        : text == null ? "Looks like " + likeCard.name()
+                        : "Like " + likeCard.name() + ", but “" + text + "”";
+                page = service.search(new SearchService.Query(text, likeId, cheaperOnly, filter), n, skip);
+            } else {
+                heading = "All products";
+                page = service.browse(filter, n, skip);
+            }
+            if (page.results().isEmpty() && message == null) {
+                message = skip > 0 ? "No more results." : cheaperOnly ? "Nothing cheaper looks like this."
+                        : "Nothing matches. Try other words or fewer filters.";
+            }
+        } catch (WebProblem e) {
+            heading = "Search";
+            status = e.status();
+            message = e.getMessage();
+        } catch (UnknownProductException e) {
+            heading = "Search";
+            status = 404;
+            message = "That product is not in the catalogue (any more).";
+        } catch (SearchException | IllegalArgumentException e) {
+            heading = "Search";
+            status = 400;
+            message = capitalised(e.getMessage()) + ".";
+        }
+
+        List<Card> cards = page.results().stream().map(m -> card(m, filterState)).toList();
+        String prev = skip > 0 ? state.copy().with("offset", skip - n > 0 ? skip - n : null).toString() : null;
+        String next = page.more() ? state.copy().with("offset", skip + n).toString() : null;
+        String clearLike = likeId == null ? null : state.copy().with("like", null).with("cheaper", null)
+                .with("offset", null).toString();
+        String toggle = likeId == null ? null : state.copy().with("cheaper", cheaperOnly ? null : "true")
+                .with("offset", null).toString();
+        boolean filtered = Params.text(filters.minPrice) != null || Params.text(filters.maxPrice) != null
+                || Params.text(filters.shop) != null || Params.text(filters.brand) != null;
+        String maxPrice = Params.text(filters.maxPrice);
+        SearchView view = new SearchView(text == null ? "" : text, likeId, cheaperOnly, photoKey, url,
+                Params.text(filters.minPrice), maxPrice == null ? String.valueOf(ceiling) : maxPrice,
+                maxPrice == null ? "any" : maxPrice, ceiling, options(facets.shops(), filters.shop),
+                options(facets.brands(), filters.brand), heading, likeCard, message, cards, skip + 1,
+                skip + cards.size(), prev, next, clearLike, toggle, filtered);
+        return Response.status(status).entity(Templates.index(view)).build();
+    }
+
+    @GET
+    @Path("/products/{id}")
+    public TemplateInstance product(@RestPath String id) {
+        LiveSearch live = serving.ready();
+        String pid = id.toLowerCase(Locale.ROOT);
+        Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
+        Links.Query none = new Links.Query("/");
+        List<Photo> photoList = live.catalogue().productImages(p.id()).stream().map(ProductImage::imageId)
+                .filter(i -> i != null).distinct().map(i -> new Photo(Links.thumbnail(i), Links.image(i))).toList();
+        Card card = card(new Match(p, live.index().imageOf(p.id()).orElse(null), 0f, null), none);
+        List<Card> similar = List.of();
+        List<Card> cheaper = List.of();
+        String similarMessage = null;
+        String cheaperMessage = null;
+        try {
+            similar = live.service().similarPage(p.id(), false, SearchFilter.NONE, 8, 0).results().stream()
+                    .map(m -> card(m, none)).toList();
+            if (similar.isEmpty()) {
+                similarMessage = "Nothing else in the catalogue looks like this.";
+            }
+        } catch (SearchException e) {
+            similarMessage = capitalised(e.getMessage()) + ".";
+        }
+        try {
+            cheaper = live.service().similarPage(p.id(), true, SearchFilter.NONE, 8, 0).results().stream()
+                    .map(m -> card(m, none)).toList();
+            if (cheaper.isEmpty()) {
+                cheaperMessage = "Nothing cheaper looks like this.";
+            }
+        } catch (SearchException e) {
+            cheaperMessage = capitalised(e.getMessage()) + ".";
+        }
+        return Templates.product(new ProductView(card, p.description(), p.category(), shopUrl(p.url()),
+                photoList.isEmpty() ? null : photoList.get(0), photoList,
+                similar, similarMessage, cheaper, cheaperMessage, card.likeUrl(), card.cheaperUrl()));
+    }
+
+    @POST
+    @Path("/search/photo")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response searchPhoto(@RestForm("image") FileUpload image, @RestForm String url) {
+        if (image != null && image.uploadedFile() != null && image.size() > 0) {
+            String key = photos.upload(image).key();
+            return Response.seeOther(URI.create(new Links.Query("/").with("photo", key).toString())).build();
+        }
+        if (Params.text(url) != null) {
+            PhotoFetcher.parse(url.strip()); // a bad URL is refused here, before the redirect
+            return Response.seeOther(URI.create(new Links.Query("/").with("image_url", url.strip()).toString())).build();
+        }
+        throw WebProblem.badRequest("Choose a photo to upload, or paste the web address of one.");
+    }
+
+    private static Card card(Match m, Links.Query filters) {
+        Product p = m.product();
+        String thumb = m.imageId() == null ? "" : Links.thumbnail(m.imageId());
+        String saving = m.saving() == null ? "" : Money.format(m.saving(), p.currency());
+        return new Card(p.id(), p.name(), Money.format(p.price(), p.currency()), p.shop() == null ? "" : p.shop(),
+                p.brand() == null ? "" : p.brand(), thumb, Links.product(p.id()),
+                filters.copy().with("like", p.id()).toString(),
+                filters.copy().with("like", p.id()).with("cheaper", "true").toString(), saving,
+                String.format(Locale.ROOT, "%.3f", m.score()));
+    }
+
+    private static List<Option> options(List<String> values, String selected) {
+        List<Option> out = new ArrayList<>();
+        for (String v : values) {
+            out.add(new Option(v, v.equalsIgnoreCase(Params.text(selected) == null ? "" : selected.strip())));
+        }
+        return out;
+    }
+
+    /** The shop's page, only when it is an http(s) URL: a {@code javascript:} link must never render. */
+    static String shopUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        String lower = url.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://") ? url.strip() : null;
+    }
+
+    private static String capitalised(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

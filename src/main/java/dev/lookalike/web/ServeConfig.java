@@ -1,0 +1,96 @@
+package dev.lookalike.web;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** What the server serves and how; every key is documented in application.properties. */
+@ConfigMapping(prefix = "lookalike")
+public interface ServeConfig {
+
+    /** The catalogue file to serve. */
+    Path catalog();
+
+    /** The model whose collection is searched and whose text tower embeds queries. */
+    String model();
+
+    /** Where downloaded model packages are kept. */
+    @WithName("model-cache")
+    Path modelCache();
+
+    Web web();
+
+    Search search();
+
+    /** The HTTP side. */
+    interface Web {
+        /** Load the catalogue and model as soon as the application starts (off for non-server commands). */
+        @WithName("load-on-start")
+        boolean loadOnStart();
+
+        /** How often the catalogue is checked for new vectors and products. */
+        @WithName("reload-interval")
+        Duration reloadInterval();
+
+        /** Results per page when the request does not say. */
+        @WithName("page-size")
+        int pageSize();
+
+        /** The largest page a request may ask for. */
+        @WithName("max-page-size")
+        int maxPageSize();
+
+        /** The largest photo accepted for search by photo (uploaded or fetched). */
+        @WithName("max-photo-size")
+        MemorySize maxPhotoSize();
+
+        /** How many searched photos' vectors the gallery keeps, so their result pages stay shareable. */
+        @WithName("photo-cache")
+        int photoCache();
+
+        Fetch fetch();
+    }
+
+    /** Fetching a photo from a URL a shopper pasted. */
+    interface Fetch {
+        @WithName("connect-timeout")
+        Duration connectTimeout();
+
+        /** The whole fetch, redirects and body included. */
+        Duration timeout();
+
+        @WithName("max-redirects")
+        int maxRedirects();
+
+        /** Allow private, loopback and link-local addresses (never on a public server). */
+        @WithName("allow-private")
+        boolean allowPrivate();
+
+        /** Host names that may be fetched even though they resolve to private addresses. */
+        @WithName("allowed-hosts")
+        Optional<List<String>> allowedHosts();
+    }
+
+    /** Ranking; see SearchService.Settings. */
+    interface Search {
+        @WithName("negative-weight")
+        double negativeWeight();
+
+        @WithName("like-text-weight")
+        double likeTextWeight();
+
+        @WithName("relative-floor")
+        double relativeFloor();
+
+        @WithName("text-cache")
+        int textCache();
+
+        @WithName("result-cache")
+        int resultCache();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.lookalike.web;
+
+import dev.lookalike.embed.ProgressListener;
+import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.SearchService;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns what the server serves: loads the catalogue, model and vectors on a background thread (so the
+ * HTTP port opens at once and answers 503 until they are there), then checks the catalogue for changes
+ * every reload interval. Everything else asks {@link #ready()}.
+ */
+@Singleton
+public class Serving {
+
+    private static final Logger LOG = Logger.getLogger(Serving.class);
+
+    /** Where loading stands. */
+    public enum Phase { IDLE, LOADING, READY, FAILED }
+
+    /**
+     * @param failure why loading failed (FAILED only), else null
+     */
+    public record Status(Phase phase, String message, Throwable failure) {}
+
+    private final Callable<LiveSearch> loader;
+    private final Duration reloadInterval;
+    private final boolean loadOnStart;
+    private final CompletableFuture<Status> loaded = new CompletableFuture<>();
+    private volatile Status status = new Status(Phase.IDLE, "not started", null);
+    private volatile LiveSearch live;
+    private ScheduledExecutorService reloader;
+    private boolean closed;
+
+    @Inject
+    Serving(ServeConfig config) {
+        this(() -> LiveSearch.open(config.catalog(), config.model(), config.modelCache(), ProgressListener.NONE,
+                        settings(config.search())),
+                config.web().reloadInterval(), config.web().loadOnStart());
+    }
+
+    Serving(Callable<LiveSearch> loader, Duration reloadInterval, boolean loadOnStart) {
+        this.loader = loader;
+        this.reloadInterval = reloadInterval;
+        this.loadOnStart = loadOnStart;
+    }
+
+    static SearchService.Settings settings(ServeConfig.Search s) {
+        return new SearchService.Settings(s.negativeWeight(), s.likeTextWeight(), s.relativeFloor(), s.textCache(),
+                s.resultCache());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (loadOnStart) {
+            start();
+        }
+    }
+
+    /** Starts loading in the background; does nothing when loading has started already. */
+    public synchronized void start() {
+        if (status.phase() != Phase.IDLE || closed) {
+            return;
+        }
+        status = new Status(Phase.LOADING, "loading the model and the catalogue's vectors; try again in a moment", null);
+        Thread t = new Thread(this::load, "lookalike-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void load() {
+        long start = System.nanoTime();
+        LiveSearch l;
+        try {
+            l = loader.call();
+        } catch (Throwable e) {
+            status = new Status(Phase.FAILED, "cannot serve: " + e.getMessage(), e);
+            LOG.error(status.message());
+            loaded.complete(status);
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                l.close();
+                return;
+            }
+            live = l;
+            status = new Status(Phase.READY, "serving " + l.index().productCount() + " products with "
+                    + l.index().size() + " photos embedded by " + l.modelName(), null);
+            reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lookalike-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(10, reloadInterval.toMillis());
+            reloader.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.infof("%s (loaded in %.1f s)", status.message(), (System.nanoTime() - start) / 1e9);
+        loaded.complete(status);
+    }
+
+    private void refresh() {
+        try {
+            LiveSearch l = live;
+            if (l != null && l.refresh()) {
+                status = new Status(Phase.READY, "serving " + l.index().productCount() + " products with "
+                        + l.index().size() + " photos embedded by " + l.modelName(), null);
+                LOG.infof("catalogue changed: %s", status.message());
+            }
+        } catch (RuntimeException e) {
+            // keep serving the index we have; the next round tries again
+            LOG.warnf("reloading the catalogue failed: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * What to search with.
+     *
+     * @throws WebProblem 503 while loading, or when loading failed (saying why)
+     */
+    public LiveSearch ready() {
+        LiveSearch l = live;
+        if (l == null) {
+            throw new WebProblem(503, status.message());
+        }
+        return l;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Waits until loading has finished, well or not; {@link #start()} must have been called. */
+    public Status awaitLoaded() throws InterruptedException {
+        try {
+            return loaded.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        closed = true;
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
+        if (live != null) {
+            live.close();
+            live = null;
+        }
+    }
+}
