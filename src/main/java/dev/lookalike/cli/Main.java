@@ -23,7 +23,12 @@ public final class Main {
         }
         // the catalogue and model are loaded by the command that serves them (Serving.start()), when it is ready
         System.setProperty("lookalike.web.load-on-start", "false");
-        if ("serve".equals(command(args))) {
+        String command = command(args);
+        if ("demo".equals(command)) {
+            // the demo builds its own catalogue unless told otherwise, so it never mixes into yours
+            System.setProperty("lookalike.catalog", DemoCommand.DEFAULT_CATALOG);
+        }
+        if (SERVER_COMMANDS.contains(command)) {
             serveOptionsToConfig(args);
         }
         Quarkus.run(io.quarkus.picocli.runtime.PicocliRunner.class, args);
@@ -45,7 +50,7 @@ public final class Main {
     }
 
     /**
-     * serve's --port, --catalog and --model become configuration before boot: the HTTP port is bound
+     * serve's and demo's --port, --catalog and --model become configuration before boot: the HTTP port is bound
      * while Quarkus starts, before picocli runs. A value that does not parse is left to picocli to report.
      */
     static void serveOptionsToConfig(String... args) {

@@ -40,12 +40,14 @@ public final class LiveSearch implements AutoCloseable {
      * @throws dev.lookalike.catalog.CatalogException when it cannot be opened or read
      * @throws ModelLoadException when the model cannot be found, fetched or loaded
      */
-    public static LiveSearch open(Path catalogue, String modelSpec, Path modelCache, ProgressListener download,
-                                  SearchService.Settings settings) throws ModelLoadException {
+    public static LiveSearch open(Path catalogue, boolean readOnly, String modelSpec, Path modelCache,
+                                  ProgressListener download, SearchService.Settings settings) throws ModelLoadException {
         if (!Files.isRegularFile(catalogue)) {
             throw new SearchException("catalogue " + catalogue + " does not exist: import a shop into it first");
         }
-        CatalogDb db = CatalogDb.open(catalogue);
+        Path folder = catalogue.toAbsolutePath().getParent();
+        boolean writable = Files.isWritable(catalogue) && (folder == null || Files.isWritable(folder));
+        CatalogDb db = readOnly || !writable ? CatalogDb.openReadOnly(catalogue) : CatalogDb.open(catalogue);
         ClipModel model = null;
         try {
             model = new ModelLocator(modelCache, download).load(modelSpec);

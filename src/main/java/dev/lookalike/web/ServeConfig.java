@@ -23,6 +23,13 @@ public interface ServeConfig {
     @WithName("model-cache")
     Path modelCache();
 
+    /**
+     * Serve the catalogue without ever writing to it (a baked catalogue on a read-only disk). A file
+     * or folder that is not writable is served read-only whatever this says.
+     */
+    @WithName("read-only")
+    boolean readOnly();
+
     Web web();
 
     Search search();

@@ -46,8 +46,8 @@ public class Serving {
 
     @Inject
     Serving(ServeConfig config) {
-        this(() -> LiveSearch.open(config.catalog(), config.model(), config.modelCache(), ProgressListener.NONE,
-                        settings(config.search())),
+        this(() -> LiveSearch.open(config.catalog(), config.readOnly(), config.model(), config.modelCache(),
+                        ProgressListener.NONE, settings(config.search())),
                 config.web().reloadInterval(), config.web().loadOnStart());
     }
 

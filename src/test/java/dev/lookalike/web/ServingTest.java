@@ -49,7 +49,7 @@ class ServingTest {
 
     @Test
     void aFailedLoadSaysWhyAndStaysUnavailable() throws Exception {
-        Serving serving = new Serving(() -> LiveSearch.open(dir.resolve("missing.db"), TestShop.MODEL.toString(),
+        Serving serving = new Serving(() -> LiveSearch.open(dir.resolve("missing.db"), false, TestShop.MODEL.toString(),
                 dir, (a, b) -> { }, SearchService.Settings.DEFAULTS), Duration.ofSeconds(1), true);
         serving.start();
         Serving.Status s = serving.awaitLoaded();

@@ -1,0 +1,138 @@
+package dev.lookalike.cli;
+
+import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.embed.ClipModel;
+import dev.lookalike.embed.EmbedRun;
+import dev.lookalike.embed.ImageDecoder;
+import dev.lookalike.scrape.CrawlOptions;
+import dev.lookalike.scrape.Crawler;
+import dev.lookalike.scrape.PhotoStore;
+import dev.lookalike.scrape.RecipeMismatchException;
+import dev.lookalike.web.Serving;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The whole job in one command: scrape a shop, embed its photos, serve the gallery. With no arguments
+ * it crawls books.toscrape.com (a sandbox shop made for scraping practice) and uses the default CLIP,
+ * both fetched from the internet; with {@code --shop} and {@code --model} it runs fully offline.
+ */
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Scrape a shop, embed its photos and serve the gallery (default: a small sandbox shop).")
+class DemoCommand extends BaseCommand implements Callable<Integer> {
+
+    /** Where the demo's catalogue goes unless --catalog says otherwise. */
+    static final String DEFAULT_CATALOG = "catalog/demo.db";
+    static final String DEFAULT_SHOP = "scraper/books-toscrape.yaml";
+
+    @CommandLine.Option(names = "--shop", paramLabel = "URL",
+            description = "Shop URL, sitemap URL or recipe file (default: " + DEFAULT_SHOP + ").")
+    String shop;
+
+    @CommandLine.Option(names = "--max-pages", paramLabel = "N",
+            description = "Pages to crawl at most (default: the recipe's, else 150).")
+    Integer maxPages;
+
+    @CommandLine.Option(names = "--delay-ms", paramLabel = "N",
+            description = "Least milliseconds between two requests to the shop (default: the recipe's, else 500).")
+    Long delayMs;
+
+    @CommandLine.Option(names = "--port", paramLabel = "N", description = "HTTP port (default: 8080).")
+    Integer port;
+
+    @Inject
+    Serving serving;
+
+    private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+
+    @Override
+    public Integer call() throws Exception {
+        Crawler.Start start = start();
+        CrawlOptions options = CrawlOptions.defaults().withMaxPages(150);
+        if (start.recipe() != null) {
+            options = start.recipe().apply(options);
+        }
+        if (maxPages != null) {
+            options = options.withMaxPages(maxPages);
+        }
+        if (delayMs != null) {
+            options = options.withDelay(java.time.Duration.ofMillis(Math.max(0, delayMs)));
+        }
+        err.println("lookalike demo: catalogue " + catalogPath() + ", model " + modelSpec());
+        try (CatalogDb db = openCatalog()) {
+            err.println("[1/3] scraping " + start.label() + " …");
+            PhotoStore photos = new PhotoStore(db, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+            Crawler.Summary s;
+            try {
+                s = new Crawler(db, photos, options, new ScrapeCommand.Progress(System.err)).run(start);
+            } catch (RecipeMismatchException e) {
+                throw new CommandFailure(ExitCodes.FAILED, e.getMessage() + " (the recipe no longer fits the shop)");
+            }
+            err.printf(Locale.ROOT, "      %d pages, %d products, %d photos (%d errors) in %.1f s%n", s.pages(),
+                    s.products(), s.images(), s.errors(), s.seconds());
+            if (db.products().isEmpty()) {
+                throw new CommandFailure(ExitCodes.NOT_FOUND, "found no products at " + start.label()
+                        + ": is it a shop with product pages (schema.org data or a recipe)?");
+            }
+            err.println("[2/3] embedding photos with " + modelSpec() + " (downloaded once if remote) …");
+            try (ClipModel clip = loadModel()) {
+                EmbedRun.Summary e = new EmbedRun(db, clip, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 16,
+                        Runtime.getRuntime().availableProcessors()).run(new ProgressBar("embedding", "img"));
+                err.printf(Locale.ROOT, "      %d embedded, %d already done, %d unusable, %.1f images/s%n",
+                        e.embedded(), e.skipped(), e.failed(), e.imagesPerSecond());
+            }
+        }
+        err.println("[3/3] starting the gallery …");
+        serving.start();
+        Serving.Status status = serving.awaitLoaded();
+        if (status.phase() != Serving.Phase.READY) {
+            if (status.failure() instanceof Exception e) {
+                throw e;
+            }
+            throw new CommandFailure(ExitCodes.FAILED, status.message());
+        }
+        int actual = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        err.println("lookalike demo: " + status.message() + "; open http://localhost:" + actual + "/ (Ctrl+C stops)");
+        Quarkus.waitForExit();
+        return ExitCodes.OK;
+    }
+
+    /** --shop, or the sandbox shop's recipe: from scraper/ when run in the repository, else from the jar. */
+    private Crawler.Start start() throws IOException {
+        String spec = shop;
+        if (spec == null) {
+            Path local = Path.of(DEFAULT_SHOP);
+            if (Files.isRegularFile(local)) {
+                spec = local.toString();
+            } else {
+                Path copy = Files.createTempFile("books-toscrape", ".yaml");
+                copy.toFile().deleteOnExit();
+                try (InputStream in = DemoCommand.class.getResourceAsStream("/" + DEFAULT_SHOP)) {
+                    if (in == null) {
+                        throw new CommandFailure(ExitCodes.NOT_FOUND, "the default shop's recipe is missing from the jar");
+                    }
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                spec = copy.toString();
+            }
+        }
+        try {
+            return Crawler.Start.of(spec);
+        } catch (NoSuchFileException e) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "no such recipe file: " + spec);
+        }
+    }
+}
