@@ -6,12 +6,12 @@
 # cost in production. Not part of the tests.
 #
 #   tools/load-bench.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random]
-#   env: BUILD_DIR (default target), PORT (default 18080), DURATION (default 10s), CONNECTIONS (64)
+#   env: PORT (default 18080), DURATION (default 10s), CONNECTIONS (64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-20000}"
 model="${2:-target/bench-model/vit-b-32-random}"
-build="${BUILD_DIR:-target}"
+build=target
 port="${PORT:-18080}"
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
@@ -20,7 +20,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$model/lookalike-model.json" | head -1)
 dim=$(sed -n 's/^ *"dim": *\([0-9]*\).*/\1/p' "$model/lookalike-model.json" | head -1)
 if [ ! -f "$build/quarkus-app/quarkus-run.jar" ] || [ ! -d "$build/test-classes" ]; then
-  mvn -B -q test-compile package -DskipTests -Dbuild.dir="$(realpath -m "$build")"
+  mvn -B -q test-compile package -DskipTests
 fi
 work="$build/load-bench"
 mkdir -p "$work"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Measures what fly.toml is sized from: time from start to /q/health/ready and resident memory (RSS)
+# of `serve` at ready, then after a text query, a similar query and a photo search (which loads the
+# image tower), on the JVM build as the Docker image runs it: production profile, a read-only copy of
+# a baked 20,000-product catalogue, a full-size ViT-B/32 package (random weights; tools/bench.sh
+# exports one), no network. Writes the figures to tools/measured-serve.json, which FlyTomlTest reads.
+#
+#   tools/measure-serve.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-20000}"
+model="${2:-target/bench-model/vit-b-32-random}"
+port="${PORT:-18081}"
+[ -f "$model/lookalike-model.json" ] || { echo "no model package at $model: run tools/bench.sh once, or pass one" >&2; exit 1; }
+name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$model/lookalike-model.json" | head -1)
+dim=$(sed -n 's/^ *"dim": *\([0-9]*\).*/\1/p' "$model/lookalike-model.json" | head -1)
+[ -f target/quarkus-app/quarkus-run.jar ] && [ -d target/test-classes ] || mvn -B -q test-compile package -DskipTests
+work=target/measure-serve
+mkdir -p "$work"
+live="$work/live-$n-$dim.db"
+if [ ! -f "$live" ]; then
+  java -cp "target/classes:target/test-classes:target/quarkus-app/lib/main/*" \
+    dev.lookalike.web.SyntheticCatalogue "$live" "$n" "$dim" "$name" >/dev/null
+fi
+baked="$work/baked/catalogue.db"
+rm -rf "$work/baked" && mkdir -p "$work/baked"
+java -jar target/quarkus-app/quarkus-run.jar bake --catalog "$live" --out "$baked" >/dev/null
+chmod 444 "$baked" && chmod 555 "$work/baked"
+
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}" DJL_OFFLINE=true LOOKALIKE_READ_ONLY=true
+start=$(date +%s.%N)
+# the JVM flags of Dockerfile.jvm
+java -XX:MaxRAMPercentage=40 -XX:+UseSerialGC --add-modules=jdk.incubator.vector \
+  -jar target/quarkus-app/quarkus-run.jar serve --port "$port" --catalog "$baked" --model "$model" 2>"$work/serve.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; chmod 755 "$work/baked"' EXIT
+until curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+  sleep 0.1
+done
+ready=$(echo "$(date +%s.%N) - $start" | bc)
+rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
+rss_ready=$(rss)
+curl -fsS "http://127.0.0.1:$port/api/search?q=gold+purple" >/dev/null
+id=$(head -1 "$live.ids")
+curl -fsS "http://127.0.0.1:$port/api/products/$id/similar" >/dev/null
+rss_queries=$(rss)
+/usr/bin/python3 - "$work/photo.png" <<'PY'
+import sys
+from PIL import Image
+Image.new("RGB", (640, 480), (200, 40, 40)).save(sys.argv[1])
+PY
+curl -fsS -F "image=@$work/photo.png;type=image/png" "http://127.0.0.1:$port/api/search/image" >/dev/null
+rss_photo=$(rss)
+cat > tools/measured-serve.json <<JSON
+{
+  "machine": "$(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB, $(java -version 2>&1 | head -1 | tr -d '"')",
+  "model": "full-size ViT-B/32 package ($dim-d), random weights",
+  "products": $n,
+  "seconds_to_ready": $(printf '%.1f' "$ready"),
+  "rss_mib_at_ready": $rss_ready,
+  "rss_mib_after_text_and_similar": $rss_queries,
+  "rss_mib_after_photo_search": $rss_photo
+}
+JSON
+cat tools/measured-serve.json
