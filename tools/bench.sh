@@ -16,4 +16,4 @@ if [ ! -f "$model/lookalike-model.json" ]; then
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}" DJL_OFFLINE=true
-exec java -Xmx6g -jar target/quarkus-app/quarkus-run.jar bench --model "$model" --images "$photos" "$@"
+exec java -Xmx6g --add-modules jdk.incubator.vector -jar target/quarkus-app/quarkus-run.jar bench --model "$model" --images "$photos" "$@"
