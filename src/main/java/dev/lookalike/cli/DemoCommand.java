@@ -9,9 +9,7 @@ import dev.lookalike.scrape.Crawler;
 import dev.lookalike.scrape.PhotoStore;
 import dev.lookalike.scrape.RecipeMismatchException;
 import dev.lookalike.web.Serving;
-import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -96,17 +94,7 @@ class DemoCommand extends BaseCommand implements Callable<Integer> {
             }
         }
         err.println("[3/3] starting the gallery …");
-        serving.start();
-        Serving.Status status = serving.awaitLoaded();
-        if (status.phase() != Serving.Phase.READY) {
-            if (status.failure() instanceof Exception e) {
-                throw e;
-            }
-            throw new CommandFailure(ExitCodes.FAILED, status.message());
-        }
-        int actual = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
-        err.println("lookalike demo: " + status.message() + "; open http://localhost:" + actual + "/ (Ctrl+C stops)");
-        Quarkus.waitForExit();
+        ServeCommand.serveUntilStopped(serving, err);
         return ExitCodes.OK;
     }
 

@@ -36,11 +36,19 @@ class ServeCommand extends BaseCommand implements Callable<Integer> {
                     + " does not exist: import a shop into it first");
         }
         err.println("lookalike: loading " + catalogPath() + " with model " + modelSpec() + " …");
+        serveUntilStopped(serving, err);
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Starts loading, waits for it, says where to open the browser, and serves until the process is
+     * stopped; shared with {@code demo}.
+     */
+    static void serveUntilStopped(Serving serving, PrintStream err) throws Exception {
         serving.start();
         Serving.Status status = serving.awaitLoaded();
         if (status.phase() != Serving.Phase.READY) {
-            Throwable failure = status.failure();
-            if (failure instanceof Exception e) {
+            if (status.failure() instanceof Exception e) {
                 throw e;
             }
             throw new CommandFailure(ExitCodes.FAILED, status.message());
@@ -48,6 +56,5 @@ class ServeCommand extends BaseCommand implements Callable<Integer> {
         int actual = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
         err.println("lookalike: " + status.message() + "; open http://localhost:" + actual + "/ (Ctrl+C stops)");
         Quarkus.waitForExit();
-        return ExitCodes.OK;
     }
 }
