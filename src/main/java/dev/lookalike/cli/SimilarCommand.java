@@ -31,9 +31,6 @@ class SimilarCommand extends BaseCommand implements Callable<Integer> {
         try (CatalogDb db = openCatalog()) {
             Collection c = pickCollection(db);
             VectorIndex index = VectorIndex.load(db, c);
-            if (db.product(productId).isEmpty()) {
-                throw new CommandFailure(ExitCodes.NOT_FOUND, "no product with id " + productId + " in " + catalogPath());
-            }
             SearchService service = new SearchService(() -> index, () -> null);
             for (Match m : service.similar(productId, cheaper, SearchFilter.NONE, limit, 0)) {
                 out.println(Json.line(Json.match(m)));

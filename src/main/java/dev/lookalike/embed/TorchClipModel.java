@@ -321,7 +321,7 @@ final class TorchClipModel implements ClipModel {
             }
         }
         try {
-            return normalizeAll(imagePool().predict(pixels));
+            return normalizeAll(imagePool().predict(pixels), pixels.size());
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("image tower of " + name + " failed on a batch of " + pixels.size()
                     + ": " + e.getMessage(), e);
@@ -338,13 +338,17 @@ final class TorchClipModel implements ClipModel {
             ids[i] = tokenizer.encode(texts.get(i), contextLength);
         }
         try {
-            return normalizeAll(textPool.predict(ids));
+            return normalizeAll(textPool.predict(ids), ids.length);
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("text tower of " + name + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static float[][] normalizeAll(float[][] vectors) {
+    /** Unit-length copies in place; a model that answers for another number of inputs is broken. */
+    private static float[][] normalizeAll(float[][] vectors, int expected) {
+        if (vectors.length != expected) {
+            throw new EmbeddingException("model returned " + vectors.length + " vectors for " + expected + " inputs");
+        }
         for (float[] v : vectors) {
             Vectors.normalize(v);
         }
@@ -366,10 +370,11 @@ final class TorchClipModel implements ClipModel {
         }
     }
 
-    static float[][] rows(NDArray out, int batch) {
-        if (out.getShape().dimension() != 2 || out.getShape().get(0) != batch) {
-            throw new EmbeddingException("model returned shape " + out.getShape() + ", expected [" + batch + ", dim]");
+    static float[][] rows(NDArray out) {
+        if (out.getShape().dimension() != 2) {
+            throw new EmbeddingException("model returned shape " + out.getShape() + ", expected [batch, dim]");
         }
+        int batch = (int) out.getShape().get(0);
         int d = (int) out.getShape().get(1);
         float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         float[][] rows = new float[batch][d];
@@ -415,7 +420,7 @@ final class TorchClipModel implements ClipModel {
         @Override
         public float[][] processOutput(TranslatorContext ctx, NDList list) {
             NDArray out = dummyText == null ? list.singletonOrThrow() : named(list, "image_embeds");
-            return rows(out, (int) out.getShape().get(0));
+            return rows(out);
         }
     }
 
@@ -450,7 +455,7 @@ final class TorchClipModel implements ClipModel {
         @Override
         public float[][] processOutput(TranslatorContext ctx, NDList list) {
             NDArray out = dummyImage == null ? list.singletonOrThrow() : named(list, "text_embeds");
-            return rows(out, (int) out.getShape().get(0));
+            return rows(out);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.catalog.CatalogDb;
 import dev.lookalike.catalog.Product;
 import dev.lookalike.catalog.ProductImage;
+import dev.lookalike.scrape.extract.Prices;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,26 +208,26 @@ public final class Importer {
             throw new IllegalArgumentException("no name");
         }
         Double price = null;
+        String priceCurrency = null;
         Object raw = row.get("price");
         if (raw instanceof Number n) {
             price = n.doubleValue();
         } else if (raw != null) {
-            // plain numbers, optionally with comma thousands separators (1,299.50); anything else is
-            // ambiguous here (is 1.299 a thousand?), so it is refused rather than guessed
-            String s = raw.toString().strip();
-            if (!s.matches("\\d+(\\.\\d+)?|\\d{1,3}(,\\d{3})+(\\.\\d+)?")) {
-                throw new IllegalArgumentException("price " + raw + " is not a number like 1299.50 or 1,299.50");
-            }
-            price = Double.parseDouble(s.replace(",", ""));
+            // read as the scraper reads shop prices: "1,299.50", "1.234,56 €", "$1,299", "CHF 1'299.–"
+            Prices.Money money = Prices.parse(raw.toString()).orElseThrow(
+                    () -> new IllegalArgumentException("price " + raw + " is not a price"));
+            price = Prices.structured(raw.toString());
+            priceCurrency = money.currency();
         }
         if (price != null && (price.isNaN() || price.isInfinite() || price < 0)) {
             throw new IllegalArgumentException("price " + raw + " is not a price");
         }
-        String currency = str(row, "currency");
-        if (currency != null) {
-            currency = currency.toUpperCase(Locale.ROOT);
-            if (!currency.matches("[A-Z]{3}")) {
-                throw new IllegalArgumentException("currency " + currency + " is not an ISO 4217 code");
+        String currency = priceCurrency;
+        String given = str(row, "currency");
+        if (given != null) {
+            currency = Prices.currency(given);
+            if (currency == null) {
+                throw new IllegalArgumentException("currency " + given + " is not an ISO 4217 code");
             }
         }
         return Product.of(url, name, price, currency, str(row, "brand"), str(row, "shop"), str(row, "description"),
