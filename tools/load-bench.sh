@@ -6,7 +6,8 @@
 # cost in production. Not part of the tests.
 #
 #   tools/load-bench.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random]
-#   env: PORT (default 18080), DURATION (default 10s), CONNECTIONS (64)
+#   env: PORT (default 18080), DURATION (default 10s), WARMUP (default 8s: the JIT compiles the HTTP
+#        path meanwhile), CONNECTIONS (64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-20000}"
@@ -14,6 +15,7 @@ model="${2:-target/bench-model/vit-b-32-random}"
 build=target
 port="${PORT:-18080}"
 duration="${DURATION:-10s}"
+warmup="${WARMUP:-8s}"
 connections="${CONNECTIONS:-64}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -f "$model/lookalike-model.json" ] || { echo "no model package at $model: run tools/bench.sh once, or pass one" >&2; exit 1; }
@@ -42,6 +44,12 @@ for _ in $(seq 1 600); do
   kill -0 $server 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
   sleep 0.2
 done
+# "similar" is measured as served once the lookalike lists are worked out (lookalike.search.lookalikes)
+for _ in $(seq 1 600); do
+  grep -q "lookalike lists of .* ready" "$work/serve.log" && break
+  sleep 0.2
+done
+grep -o "lookalike lists of .* ready in .*" "$work/serve.log" >&2 || echo "no lookalike lists after 2 minutes" >&2
 
 # wrk scripts: a random product per request; queries from a small set (cached after the first), or
 # new word combinations (the text tower runs for almost every request)
@@ -74,7 +82,7 @@ LUA
 run() { # connections, label, script, [env]
   local c=$1 label=$2 script=$3
   local out threads=$(( c < 2 ? 1 : 2 ))
-  env "${@:4}" wrk -t"$threads" -c"$c" -d3s -s "$script" "http://127.0.0.1:$port" >/dev/null 2>&1 # warm-up (JIT)
+  env "${@:4}" wrk -t"$threads" -c"$c" -d"$warmup" -s "$script" "http://127.0.0.1:$port" >/dev/null 2>&1 # warm-up (JIT)
   out=$(env "${@:4}" wrk -t"$threads" -c"$c" -d"$duration" --timeout 10s --latency -s "$script" "http://127.0.0.1:$port" 2>&1)
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -85,7 +93,7 @@ run() { # connections, label, script, [env]
     "${errors:-no errors}"
 }
 
-echo "$n products, model $name ($dim-d), $(nproc) cores, $duration per run after a 3 s warm-up:"
+echo "$n products, model $name ($dim-d), $(nproc) cores, $duration per run after a $warmup warm-up:"
 for c in $connections 1; do
   run "$c" "similar (random product)" "$work/similar.lua"
   run "$c" "search (5 repeated queries)" "$work/search.lua" SEARCH_MODE=repeat

@@ -42,7 +42,7 @@ abstract class BaseCommand {
     }
 
     ModelLocator locator() {
-        return new ModelLocator(config.modelCache(), new ProgressBar("downloading model", "B"));
+        return new ModelLocator(config.modelCache(), new ProgressBar("downloading model", "B"), config.textPrecision());
     }
 
     ClipModel loadModel() throws ModelLoadException {

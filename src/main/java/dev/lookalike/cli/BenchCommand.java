@@ -57,6 +57,15 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--queries", paramLabel = "N", defaultValue = "300")
     int queries;
 
+    @CommandLine.Option(names = "--lookalikes", paramLabel = "N", defaultValue = "100",
+            description = "Also time similar from precomputed lookalike lists of N entries "
+                    + "(default: ${DEFAULT-VALUE}; 0: no).")
+    int lookalikes;
+
+    @CommandLine.Option(names = "--lookalikes-max-photos", paramLabel = "N", defaultValue = "50000",
+            description = "Precompute lists only for synthetic catalogues of up to N (default: ${DEFAULT-VALUE}).")
+    int lookalikesMaxPhotos;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -69,6 +78,7 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
         if (!noModel) {
             try (ClipModel clip = loadModel()) {
                 report.put("model", clip.name());
+                report.put("text_precision", clip.textPrecision().name().toLowerCase(Locale.ROOT));
                 vectorDim = clip.dim();
                 if (images != null) {
                     report.set("embedding", benchEmbedding(clip));
@@ -203,6 +213,24 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
         node.put("dim", d);
         node.set("similar_ms", percentiles(plain));
         node.set("cheaper_ms", percentiles(cheaper));
+        if (lookalikes > 0 && n <= lookalikesMaxPhotos) {
+            long t = System.nanoTime();
+            index.precomputeLookalikes(lookalikes, () -> false);
+            ObjectNode lists = node.putObject("lookalike_lists");
+            lists.put("size", lookalikes);
+            lists.put("precompute_s", round((System.nanoTime() - t) / 1e9));
+            for (int i = 0; i < queries; i++) {
+                String id = "p" + rnd.nextInt(n);
+                t = System.nanoTime();
+                service.similar(id, false, SearchFilter.NONE, 20, 0);
+                plain[i] = System.nanoTime() - t;
+                t = System.nanoTime();
+                service.similar(id, true, SearchFilter.NONE, 20, 0);
+                cheaper[i] = System.nanoTime() - t;
+            }
+            lists.set("similar_ms", percentiles(plain));
+            lists.set("cheaper_ms", percentiles(cheaper));
+        }
         return node;
     }
 

@@ -1,5 +1,6 @@
 package dev.lookalike.cli;
 
+import dev.lookalike.embed.TextPrecision;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 
@@ -17,4 +18,8 @@ public interface LookalikeConfig {
     /** Where downloaded and unpacked models are kept. */
     @WithName("model-cache")
     Path modelCache();
+
+    /** How the text tower multiplies (auto, float32, bfloat16). */
+    @WithName("text-precision")
+    TextPrecision textPrecision();
 }

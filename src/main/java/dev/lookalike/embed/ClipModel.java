@@ -17,6 +17,11 @@ public interface ClipModel extends AutoCloseable {
     /** How images must be preprocessed for {@link #embedPixels}. */
     ImageSpec imageSpec();
 
+    /** How the text tower multiplies: FLOAT32 or BFLOAT16, never AUTO. */
+    default TextPrecision textPrecision() {
+        return TextPrecision.FLOAT32;
+    }
+
     /** Longest token sequence the text tower takes. */
     int contextLength();
 

@@ -41,10 +41,17 @@ public final class ModelLocator {
 
     private final Path cacheDir;
     private final ProgressListener progress;
+    private final TextPrecision textPrecision;
 
+    /** A locator whose models run their text tower in bfloat16 where the CPU does that natively. */
     public ModelLocator(Path cacheDir, ProgressListener progress) {
+        this(cacheDir, progress, TextPrecision.AUTO);
+    }
+
+    public ModelLocator(Path cacheDir, ProgressListener progress, TextPrecision textPrecision) {
         this.cacheDir = cacheDir;
         this.progress = progress;
+        this.textPrecision = textPrecision;
     }
 
     /**
@@ -57,9 +64,9 @@ public final class ModelLocator {
             throw new ModelLoadException("no model given: pass --model or set LOOKALIKE_MODEL");
         }
         if (isZooUrl(spec)) {
-            return TorchClipModel.loadHuggingFace(spec, null, zooName(spec));
+            return TorchClipModel.loadHuggingFace(spec, null, zooName(spec), textPrecision);
         }
-        return loadDirectory(resolveDirectory(spec));
+        return loadDirectory(resolveDirectory(spec), textPrecision);
     }
 
     /**
@@ -110,13 +117,18 @@ public final class ModelLocator {
                 + "an http(s) URL of a .zip, or a djl:// URL");
     }
 
-    /** Loads whichever layout the folder holds. */
+    /** Loads whichever layout the folder holds, the text tower in {@link TextPrecision#AUTO}. */
     public static ClipModel loadDirectory(Path dir) throws ModelLoadException {
+        return loadDirectory(dir, TextPrecision.AUTO);
+    }
+
+    /** Loads whichever layout the folder holds. */
+    public static ClipModel loadDirectory(Path dir, TextPrecision textPrecision) throws ModelLoadException {
         if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
-            return TorchClipModel.loadPackage(dir);
+            return TorchClipModel.loadPackage(dir, textPrecision);
         }
         if (Files.isRegularFile(dir.resolve("tokenizer.json")) && hasTorchScript(dir)) {
-            return TorchClipModel.loadHuggingFace(null, dir, null);
+            return TorchClipModel.loadHuggingFace(null, dir, null, textPrecision);
         }
         throw new ModelLoadException(dir + " is not a model package: it has no " + ModelManifest.FILE_NAME
                 + " (nor tokenizer.json and a .pt file of a traced HuggingFace CLIP)");

@@ -7,6 +7,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -24,6 +29,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -48,56 +54,70 @@ final class TorchClipModel implements ClipModel {
     /** Owned models, closed in reverse order; the image tower joins when first loaded. */
     private final List<Model> models;
     private final ImageTowerLoader imageLoader;
-    private volatile PredictorPool<List<float[]>, float[][]> imagePool;
-    private final PredictorPool<int[][], float[][]> textPool;
+    private volatile Tower<List<float[]>, float[][]> imageTower;
+    private final Tower<int[][], float[][]> textTower;
+    private final TextPrecision textPrecision;
     private final int dim;
     private boolean closed;
 
     /** Loads the image tower when it is first needed: a server answering text queries never pays for it. */
     @FunctionalInterface
     private interface ImageTowerLoader {
-        PredictorPool<List<float[]>, float[][]> load(List<Model> owned) throws ModelLoadException;
+        Tower<List<float[]>, float[][]> load(List<Model> owned) throws ModelLoadException;
     }
 
     private TorchClipModel(String name, ImageSpec imageSpec, int contextLength, ClipTokenizer tokenizer,
                            List<Model> models, ImageTowerLoader imageLoader,
-                           PredictorPool<int[][], float[][]> textPool, Integer declaredDim) {
+                           Tower<int[][], float[][]> textTower, TextPrecision textPrecision,
+                           Integer declaredDim) {
         this.name = name;
+        this.textPrecision = textPrecision;
         this.imageSpec = imageSpec;
         this.contextLength = contextLength;
         this.tokenizer = tokenizer;
         this.models = new ArrayList<>(models);
         this.imageLoader = imageLoader;
-        this.textPool = textPool;
+        this.textTower = textTower;
         this.dim = declaredDim != null ? declaredDim : probeDim();
     }
 
-    static int poolSize() {
-        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Loads a Lookalike model package directory (holding {@code lookalike-model.json}).
+     *
+     * @param precision of the text tower; BFLOAT16 asked for explicitly fails on a package whose text
+     *     tower cannot switch (exported before it could), AUTO then stays in float32
+     */
+    static TorchClipModel loadPackage(Path dir, TextPrecision precision) throws ModelLoadException {
+        return TorchThread.call(() -> loadPackageHere(dir, precision));
     }
 
-    /** Loads a Lookalike model package directory (holding {@code lookalike-model.json}). */
-    static TorchClipModel loadPackage(Path dir) throws ModelLoadException {
+    private static TorchClipModel loadPackageHere(Path dir, TextPrecision precision) throws ModelLoadException {
         ModelManifest manifest = readManifest(dir);
         ClipTokenizer tokenizer = loadTokenizer(dir.resolve(manifest.text().tokenizer()));
         if (!Files.isRegularFile(dir.resolve("image.pt"))) {
             throw new ModelLoadException("model package " + dir + " has no image.pt");
         }
         Model text = loadTorchScript(dir, "text", manifest.name() + "-text");
+        TextPrecision used;
+        try {
+            used = applyTextPrecision(text, precision, dir);
+        } catch (ModelLoadException | RuntimeException e) {
+            text.close();
+            throw e;
+        }
         int size = manifest.image().size();
         ImageTowerLoader imageLoader = owned -> {
             Model image = loadTorchScript(dir, "image", manifest.name() + "-image");
             owned.add(image);
-            PredictorPool<List<float[]>, float[][]> pool =
-                    new PredictorPool<>(image, new PixelTranslator(size, null), poolSize());
-            checkDim(manifest, "image", probe(pool, size));
-            return pool;
+            Tower<List<float[]>, float[][]> tower = new Tower<>(image, new PixelTranslator(size, null));
+            checkDim(manifest, "image", probe(tower, size));
+            return tower;
         };
         TorchClipModel model;
         try {
             model = new TorchClipModel(manifest.name(), manifest.image(), manifest.text().contextLength(), tokenizer,
-                    List.of(text), imageLoader, new PredictorPool<>(text, new TextTranslator(null), poolSize()),
-                    manifest.dim());
+                    List.of(text), imageLoader, new Tower<>(text, new TextTranslator(null)),
+                    used, manifest.dim());
         } catch (RuntimeException e) {
             text.close();
             throw e;
@@ -111,6 +131,31 @@ final class TorchClipModel implements ClipModel {
         return model;
     }
 
+    /** The method a package's text tower exports to switch its matrix products to bfloat16. */
+    static final String USE_BFLOAT16 = "use_bfloat16";
+
+    private static TextPrecision applyTextPrecision(Model text, TextPrecision wanted, Path dir)
+            throws ModelLoadException {
+        if (wanted.resolve() == TextPrecision.FLOAT32) {
+            return TextPrecision.FLOAT32;
+        }
+        Block block = text.getBlock();
+        boolean switchable = block instanceof PtSymbolBlock script
+                && Arrays.asList(JniUtils.getMethodNames(script)).contains(USE_BFLOAT16);
+        if (!switchable) {
+            if (wanted == TextPrecision.BFLOAT16) {
+                throw new ModelLoadException("the text tower of " + dir + " cannot run in bfloat16: export the package "
+                        + "again with tools/export_clip.py, or set lookalike.text-precision to auto or float32");
+            }
+            return TextPrecision.FLOAT32;
+        }
+        try (IValue ignored = IValueUtils.runMethod((PtSymbolBlock) block, USE_BFLOAT16)) {
+            return TextPrecision.BFLOAT16;
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("the text tower of " + dir + " failed to switch to bfloat16: " + e.getMessage(), e);
+        }
+    }
+
     private static void checkDim(ModelManifest manifest, String tower, int actual) throws ModelLoadException {
         if (actual != manifest.dim()) {
             throw new ModelLoadException("model " + manifest.name() + " declares dim " + manifest.dim() + " but its "
@@ -118,33 +163,33 @@ final class TorchClipModel implements ClipModel {
         }
     }
 
-    private static int probe(PredictorPool<List<float[]>, float[][]> pool, int size) throws ModelLoadException {
+    private static int probe(Tower<List<float[]>, float[][]> tower, int size) throws ModelLoadException {
         try {
-            return pool.predict(List.of(new float[3 * size * size]))[0].length;
+            return tower.predict(List.of(new float[3 * size * size]))[0].length;
         } catch (TranslateException | RuntimeException e) {
-            pool.close();
+            tower.close();
             throw new ModelLoadException("image tower fails on a blank image: " + e.getMessage(), e);
         }
     }
 
-    /** The image tower's predictors, loading the tower on first use. */
-    private PredictorPool<List<float[]>, float[][]> imagePool() {
-        PredictorPool<List<float[]>, float[][]> pool = imagePool;
-        if (pool != null) {
-            return pool;
+    /** The image tower, loaded on first use. */
+    private Tower<List<float[]>, float[][]> imageTower() {
+        Tower<List<float[]>, float[][]> loaded = imageTower;
+        if (loaded != null) {
+            return loaded;
         }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("model " + name + " is closed");
             }
-            if (imagePool == null) {
+            if (imageTower == null) {
                 try {
-                    imagePool = imageLoader.load(models);
+                    imageTower = TorchThread.call(() -> imageLoader.load(models));
                 } catch (ModelLoadException e) {
                     throw new EmbeddingException(e.getMessage(), e);
                 }
             }
-            return imagePool;
+            return imageTower;
         }
     }
 
@@ -152,7 +197,17 @@ final class TorchClipModel implements ClipModel {
      * Loads DJL's traced HuggingFace CLIP from a local folder, or from a DJL model-zoo URL
      * ({@code djl://…}, {@code file://…}, {@code https://….zip}), downloading it into DJL's cache.
      */
-    static TorchClipModel loadHuggingFace(String urlOrNull, Path dirOrNull, String nameOrNull)
+    static TorchClipModel loadHuggingFace(String urlOrNull, Path dirOrNull, String nameOrNull,
+                                          TextPrecision precision) throws ModelLoadException {
+        if (precision == TextPrecision.BFLOAT16) {
+            throw new ModelLoadException("a traced HuggingFace CLIP cannot run its text tower in bfloat16: set "
+                    + "lookalike.text-precision to auto or float32, or export the model as a package with "
+                    + "tools/export_clip.py --from hf");
+        }
+        return TorchThread.call(() -> loadHuggingFaceHere(urlOrNull, dirOrNull, nameOrNull));
+    }
+
+    private static TorchClipModel loadHuggingFaceHere(String urlOrNull, Path dirOrNull, String nameOrNull)
             throws ModelLoadException {
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -185,12 +240,12 @@ final class TorchClipModel implements ClipModel {
             ImageSpec spec = huggingFaceImageSpec(dir);
             int[] dummyText = {tokenizer.startOfText(), tokenizer.endOfText()};
             // one module holds both towers: the image side costs nothing more to have ready
-            PredictorPool<List<float[]>, float[][]> images =
-                    new PredictorPool<>(zoo, new PixelTranslator(spec.size(), dummyText), poolSize());
+            Tower<List<float[]>, float[][]> images =
+                    new Tower<>(zoo, new PixelTranslator(spec.size(), dummyText));
             return new TorchClipModel(nameOrNull != null ? nameOrNull : huggingFaceName(dir), spec, 77, tokenizer, List.of(zoo),
                     owned -> images,
-                    new PredictorPool<>(zoo, new TextTranslator(spec), poolSize()),
-                    null);
+                    new Tower<>(zoo, new TextTranslator(spec)),
+                    TextPrecision.FLOAT32, null);
         } catch (ModelLoadException | RuntimeException e) {
             zoo.close();
             throw e;
@@ -295,6 +350,11 @@ final class TorchClipModel implements ClipModel {
     }
 
     @Override
+    public TextPrecision textPrecision() {
+        return textPrecision;
+    }
+
+    @Override
     public ImageSpec imageSpec() {
         return imageSpec;
     }
@@ -321,7 +381,7 @@ final class TorchClipModel implements ClipModel {
             }
         }
         try {
-            return normalizeAll(imagePool().predict(pixels), pixels.size());
+            return normalizeAll(imageTower().predict(pixels), pixels.size());
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("image tower of " + name + " failed on a batch of " + pixels.size()
                     + ": " + e.getMessage(), e);
@@ -338,7 +398,7 @@ final class TorchClipModel implements ClipModel {
             ids[i] = tokenizer.encode(texts.get(i), contextLength);
         }
         try {
-            return normalizeAll(textPool.predict(ids), ids.length);
+            return normalizeAll(textTower.predict(ids), ids.length);
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("text tower of " + name + " failed: " + e.getMessage(), e);
         }
@@ -361,13 +421,16 @@ final class TorchClipModel implements ClipModel {
             return;
         }
         closed = true;
-        if (imagePool != null) {
-            imagePool.close();
-        }
-        textPool.close();
-        for (int i = models.size() - 1; i >= 0; i--) {
-            models.get(i).close();
-        }
+        TorchThread.call(() -> {
+            if (imageTower != null) {
+                imageTower.close();
+            }
+            textTower.close();
+            for (int i = models.size() - 1; i >= 0; i--) {
+                models.get(i).close();
+            }
+            return null;
+        });
     }
 
     static float[][] rows(NDArray out) {

@@ -6,30 +6,63 @@ import dev.lookalike.embed.ClipModel;
 import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.embed.ModelLocator;
 import dev.lookalike.embed.ProgressListener;
+import dev.lookalike.embed.TextPrecision;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A catalogue, its serving model and the in-memory index of that model's vectors, kept current: when
  * another process ({@code embed}, {@code import}) commits to the catalogue, {@link #refresh()} builds a
- * new index and swaps it in; searches running meanwhile finish on the old one. Owns the catalogue
+ * new index and swaps it in; searches running meanwhile finish on the old one. Each index's lookalike
+ * lists are precomputed on a background thread when {@link Precompute} says so. Owns the catalogue
  * connection and the model and closes them, model first.
  */
 public final class LiveSearch implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(LiveSearch.class.getName());
+
+    /**
+     * When an index's lookalike lists ({@link VectorIndex#precomputeLookalikes}) are worked out in the
+     * background.
+     *
+     * @param size        entries per product; 0 never
+     * @param maxPhotos   not for indexes with more photos than this: the work grows with their square
+     * @param afterReload how long a reloaded index must stay current before the work starts, so that
+     *                    an {@code embed} committing every few seconds does not restart it each time
+     */
+    public record Precompute(int size, int maxPhotos, Duration afterReload) {
+        public static final Precompute OFF = new Precompute(0, 0, Duration.ZERO);
+
+        public Precompute {
+            if (size < 0 || maxPhotos < 0 || afterReload.isNegative()) {
+                throw new IllegalArgumentException("lookalike list settings must be ≥ 0");
+            }
+        }
+    }
+
     private final CatalogDb db;
     private final ClipModel model;
     private final SearchService service;
+    private final Precompute precompute;
     private volatile VectorIndex index;
     private long dataVersion;
+    private volatile boolean closed;
+    private ExecutorService worker;
+    private Future<?> pending;
 
-    private LiveSearch(CatalogDb db, ClipModel model, SearchService.Settings settings) {
+    private LiveSearch(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute) {
         this.db = db;
         this.model = model;
+        this.precompute = precompute;
         this.dataVersion = db.dataVersion();
         this.index = load(db, model.name());
         this.service = new SearchService(() -> index, () -> model, settings);
+        schedule(index, Duration.ZERO);
     }
 
     /**
@@ -41,7 +74,8 @@ public final class LiveSearch implements AutoCloseable {
      * @throws ModelLoadException when the model cannot be found, fetched or loaded
      */
     public static LiveSearch open(Path catalogue, boolean readOnly, String modelSpec, Path modelCache,
-                                  ProgressListener download, SearchService.Settings settings) throws ModelLoadException {
+                                  TextPrecision textPrecision, ProgressListener download,
+                                  SearchService.Settings settings, Precompute precompute) throws ModelLoadException {
         if (!Files.isRegularFile(catalogue)) {
             throw new SearchException("catalogue " + catalogue + " does not exist: import a shop into it first");
         }
@@ -50,8 +84,8 @@ public final class LiveSearch implements AutoCloseable {
         CatalogDb db = readOnly || !writable ? CatalogDb.openReadOnly(catalogue) : CatalogDb.open(catalogue);
         ClipModel model = null;
         try {
-            model = new ModelLocator(modelCache, download).load(modelSpec);
-            return new LiveSearch(db, model, settings);
+            model = new ModelLocator(modelCache, download, textPrecision).load(modelSpec);
+            return new LiveSearch(db, model, settings, precompute);
         } catch (ModelLoadException | RuntimeException e) {
             if (model != null) {
                 model.close();
@@ -62,8 +96,8 @@ public final class LiveSearch implements AutoCloseable {
     }
 
     /** Serves an already open catalogue and model; this object owns and closes both. */
-    public static LiveSearch of(CatalogDb db, ClipModel model, SearchService.Settings settings) {
-        return new LiveSearch(db, model, settings);
+    public static LiveSearch of(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute) {
+        return new LiveSearch(db, model, settings, precompute);
     }
 
     private static VectorIndex load(CatalogDb db, String collection) {
@@ -84,7 +118,40 @@ public final class LiveSearch implements AutoCloseable {
         }
         dataVersion = now;
         index = load(db, model.name());
+        schedule(index, precompute.afterReload());
         return true;
+    }
+
+    /** Starts working out the lookalike lists of {@code idx}, dropping work on an older index. */
+    private synchronized void schedule(VectorIndex idx, Duration wait) {
+        if (pending != null) {
+            pending.cancel(true);
+            pending = null;
+        }
+        if (closed || precompute.size() == 0 || idx.size() == 0 || idx.size() > precompute.maxPhotos()) {
+            return;
+        }
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lookalike-lists");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        pending = worker.submit(() -> {
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                return; // a newer index came, or the server stops
+            }
+            long start = System.nanoTime();
+            boolean done = idx.precomputeLookalikes(precompute.size(),
+                    () -> closed || index != idx || Thread.currentThread().isInterrupted());
+            if (done) {
+                LOG.log(System.Logger.Level.INFO, "lookalike lists of {0} photos ready in {1} ms", idx.size(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        });
     }
 
     public SearchService service() {
@@ -105,6 +172,12 @@ public final class LiveSearch implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+        }
         model.close();
         db.close();
     }

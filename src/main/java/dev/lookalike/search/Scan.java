@@ -40,6 +40,20 @@ final class Scan {
         return out;
     }
 
+    /**
+     * Scores several queries on the calling thread alone (for background work that should leave the
+     * other cores to requests): {@code out[j][r]} equals {@code scores(queries[j])[r]} exactly.
+     */
+    void scoresSerial(float[][] queries, float[][] out) {
+        if (SIMD && queries.length == 4) {
+            VectorKernel.score4(queries, matrix, dim, out, 0, rows);
+            return;
+        }
+        for (int j = 0; j < queries.length; j++) {
+            score(queries[j], out[j], 0, rows);
+        }
+    }
+
     private void score(float[] q, float[] out, int from, int to) {
         if (SIMD) {
             VectorKernel.score(q, matrix, dim, out, from, to);

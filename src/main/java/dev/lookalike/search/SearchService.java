@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -139,6 +140,22 @@ public final class SearchService {
      * @throws UnknownProductException when {@code like} names no product
      */
     public ResultPage search(Query query, int limit, int offset) {
+        return search(query, limit, offset, false);
+    }
+
+    /**
+     * {@link #search} when the answer costs no scan and no model: a cached page, or a product's
+     * lookalikes that its precomputed list holds. Empty otherwise; a server answers these on its I/O
+     * threads and hands the rest to workers.
+     *
+     * @throws SearchException and {@link UnknownProductException} as {@link #search} does
+     */
+    public Optional<ResultPage> searchIfCheap(Query query, int limit, int offset) {
+        return Optional.ofNullable(search(query, limit, offset, true));
+    }
+
+    /** With {@code cheapOnly}, null where a scan or the model would be needed. */
+    private ResultPage search(Query query, int limit, int offset, boolean cheapOnly) {
         checkPage(limit, offset);
         QueryText text = QueryText.parse(query.text());
         if (query.like() == null) {
@@ -170,6 +187,18 @@ public final class SearchService {
                 filter = filter.withCheaperThan(p.price(), p.currency(), p.id());
             }
         }
+        // a product's lookalikes without steering may come from the index's precomputed lists
+        boolean likeOnly = query.like() != null && text.isEmpty();
+        if (cheapOnly) {
+            if (!likeOnly) {
+                return null;
+            }
+            Optional<List<Match>> top = idx.similarFromLists(query.like(), filter, offset + limit + 1);
+            if (top.isEmpty()) {
+                return null;
+            }
+            return page(top.get(), limit, offset); // not cached: walking the list again costs as little
+        }
         if (!text.wanted().isEmpty()) {
             float[] t = textVector(text.wanted(), idx);
             q = q == null ? t : add(q, t, (float) settings.likeTextWeight());
@@ -180,7 +209,8 @@ public final class SearchService {
         if (norm(q) < 1e-6) {
             throw new SearchException("what to leave out cancels what to look for: leave out less");
         }
-        ResultPage page = ranked(idx, Vectors.normalize(q), filter, limit, offset);
+        ResultPage page = likeOnly ? page(idx.similar(query.like(), filter, offset + limit + 1), limit, offset)
+                : ranked(idx, Vectors.normalize(q), filter, limit, offset);
         remember(idx, key, page);
         return page;
     }
@@ -298,9 +328,12 @@ public final class SearchService {
         if (idx.size() == 0) {
             return new ResultPage(List.of(), false);
         }
-        // one more than the page, to know whether a next page exists; the floor is relative to the
-        // query's best score, which is only known from the top of the ranking
-        List<Match> top = idx.search(q, filter, offset + limit + 1, 0);
+        // one more than the page, to know whether a next page exists
+        return page(idx.search(q, filter, offset + limit + 1, 0), limit, offset);
+    }
+
+    /** The page of a ranking's top; the floor is relative to its best score, known only from the top. */
+    private ResultPage page(List<Match> top, int limit, int offset) {
         if (settings.relativeFloor() > 0 && !top.isEmpty()) {
             float best = top.get(0).score();
             double cut = best - settings.relativeFloor() * Math.abs(best);

@@ -35,4 +35,50 @@ final class VectorKernel {
             out[r] = s;
         }
     }
+
+    /**
+     * Four queries against the same rows: each row is read from memory once for all four. Every dot
+     * product is summed exactly as {@link #score} sums it (same accumulators, same order), so the
+     * scores are bit-for-bit those of four separate calls.
+     */
+    static void score4(float[][] q, float[] matrix, int dim, float[][] out, int from, int to) {
+        int lanes = SPECIES.length();
+        int bound = dim - dim % (2 * lanes);
+        float[] q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+        for (int r = from; r < to; r++) {
+            int base = r * dim;
+            FloatVector a0 = FloatVector.zero(SPECIES), b0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES), b1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES), b2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES), b3 = FloatVector.zero(SPECIES);
+            int i = 0;
+            for (; i < bound; i += 2 * lanes) {
+                FloatVector m = FloatVector.fromArray(SPECIES, matrix, base + i);
+                FloatVector n = FloatVector.fromArray(SPECIES, matrix, base + i + lanes);
+                a0 = FloatVector.fromArray(SPECIES, q0, i).fma(m, a0);
+                b0 = FloatVector.fromArray(SPECIES, q0, i + lanes).fma(n, b0);
+                a1 = FloatVector.fromArray(SPECIES, q1, i).fma(m, a1);
+                b1 = FloatVector.fromArray(SPECIES, q1, i + lanes).fma(n, b1);
+                a2 = FloatVector.fromArray(SPECIES, q2, i).fma(m, a2);
+                b2 = FloatVector.fromArray(SPECIES, q2, i + lanes).fma(n, b2);
+                a3 = FloatVector.fromArray(SPECIES, q3, i).fma(m, a3);
+                b3 = FloatVector.fromArray(SPECIES, q3, i + lanes).fma(n, b3);
+            }
+            float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+            float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+            for (; i < dim; i++) {
+                float m = matrix[base + i];
+                s0 += q0[i] * m;
+                s1 += q1[i] * m;
+                s2 += q2[i] * m;
+                s3 += q3[i] * m;
+            }
+            out[0][r] = s0;
+            out[1][r] = s1;
+            out[2][r] = s2;
+            out[3][r] = s3;
+        }
+    }
 }

@@ -3,8 +3,11 @@ package dev.lookalike.web;
 import dev.lookalike.catalog.ProductImage;
 import dev.lookalike.catalog.Product;
 import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.ResultPage;
 import dev.lookalike.search.SearchService;
 import dev.lookalike.search.UnknownProductException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +31,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /** The JSON API: search by text, by product, by photo; products and their lookalikes. */
 @Path("/api")
@@ -58,7 +62,7 @@ public class ApiResource {
     @APIResponse(responseCode = "200", description = "Results, best first")
     @APIResponse(responseCode = "404", description = "like names no product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public ApiResults search(@RestQuery @Parameter(description = "What to look for, e.g. gold purple -chrome") String q,
+    public Uni<ApiResults> search(@RestQuery @Parameter(description = "What to look for, e.g. gold purple -chrome") String q,
                              @RestQuery @Parameter(description = "Start from this product's look") String like,
                              @RestQuery @Parameter(description = "With like: only cheaper products") String cheaper,
                              @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
@@ -72,7 +76,7 @@ public class ApiResource {
         }
         SearchService.Query query = new SearchService.Query(Params.text(q), likeId, Params.flag("cheaper", cheaper),
                 filters.toFilter());
-        return ApiResults.of(serving.ready().service().search(query, n, skip), n, skip, next(uri, n, skip), null);
+        return answer(serving.ready(), query, n, skip, next(uri, n, skip), null);
     }
 
     @GET
@@ -91,7 +95,7 @@ public class ApiResource {
                     + "\"saving\" to each. Runs no model.")
     @APIResponse(responseCode = "404", description = "No such product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public ApiResults similar(@RestPath String id,
+    public Uni<ApiResults> similar(@RestPath String id,
                               @RestQuery @Parameter(description = "Only cheaper products, with the saving") String cheaper,
                               @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
                               @RestQuery @Parameter(description = "Results to skip") String offset,
@@ -103,8 +107,24 @@ public class ApiResource {
         Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
         // from the index alone (its first embedded photo): this hot path touches no database
         ApiProduct product = ApiProduct.of(p, live.index().imageOf(p.id()).stream().toList());
-        return ApiResults.of(live.service().similarPage(p.id(), Params.flag("cheaper", cheaper),
-                filters.toFilter(), n, skip), n, skip, next(uri, n, skip), product);
+        SearchService.Query query = new SearchService.Query(null, p.id(), Params.flag("cheaper", cheaper),
+                filters.toFilter());
+        return answer(live, query, n, skip, next(uri, n, skip), product);
+    }
+
+    /**
+     * The page, computed on this I/O thread when that is cheap (a cached page, or lookalikes from the
+     * precomputed lists: microseconds), else on a worker thread (a scan, the text tower). Under many
+     * concurrent "more like this" clicks this keeps them off the worker pool and its thread switches.
+     */
+    private static Uni<ApiResults> answer(LiveSearch live, SearchService.Query query, int n, int skip, String next,
+                                          ApiProduct product) {
+        Optional<ResultPage> cheap = live.service().searchIfCheap(query, n, skip);
+        if (cheap.isPresent()) {
+            return Uni.createFrom().item(ApiResults.of(cheap.get(), n, skip, next, product));
+        }
+        return Uni.createFrom().item(() -> ApiResults.of(live.service().search(query, n, skip), n, skip, next, product))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @POST

@@ -1,5 +1,6 @@
 package dev.lookalike.web;
 
+import dev.lookalike.embed.TextPrecision;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -22,6 +23,10 @@ public interface ServeConfig {
     /** Where downloaded model packages are kept. */
     @WithName("model-cache")
     Path modelCache();
+
+    /** How the text tower multiplies (auto, float32, bfloat16): see TextPrecision. */
+    @WithName("text-precision")
+    TextPrecision textPrecision();
 
     /**
      * Serve the catalogue without ever writing to it (a baked catalogue on a read-only disk). A file
@@ -99,5 +104,16 @@ public interface ServeConfig {
 
         @WithName("result-cache")
         int resultCache();
+
+        /** Entries of each product's precomputed lookalike list; 0 turns the lists off. */
+        int lookalikes();
+
+        /** Catalogues with more photos than this get no lookalike lists. */
+        @WithName("lookalikes-max-photos")
+        int lookalikesMaxPhotos();
+
+        /** How long a reloaded catalogue must stay unchanged before its lists are worked out. */
+        @WithName("lookalikes-after-reload")
+        Duration lookalikesAfterReload();
     }
 }

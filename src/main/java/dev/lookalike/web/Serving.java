@@ -47,7 +47,8 @@ public class Serving {
     @Inject
     Serving(ServeConfig config) {
         this(() -> LiveSearch.open(config.catalog(), config.readOnly(), config.model(), config.modelCache(),
-                        ProgressListener.NONE, settings(config.search())),
+                        config.textPrecision(), ProgressListener.NONE, settings(config.search()),
+                        precompute(config.search())),
                 config.web().reloadInterval(), config.web().loadOnStart());
     }
 
@@ -55,6 +56,10 @@ public class Serving {
         this.loader = loader;
         this.reloadInterval = reloadInterval;
         this.loadOnStart = loadOnStart;
+    }
+
+    static LiveSearch.Precompute precompute(ServeConfig.Search s) {
+        return new LiveSearch.Precompute(s.lookalikes(), s.lookalikesMaxPhotos(), s.lookalikesAfterReload());
     }
 
     static SearchService.Settings settings(ServeConfig.Search s) {

@@ -128,7 +128,7 @@ class ModelLocatorTest {
     void modelZooUrlsLoadThroughDjlCriteria() throws Exception {
         // djl:// URLs resolve through DJL's repositories exactly like this file:// one, minus the zoo lookup
         String url = Fixtures.model("tiny-hf-clip").toUri().toString();
-        try (ClipModel m = TorchClipModel.loadHuggingFace(url, null, "openai/clip-tiny")) {
+        try (ClipModel m = TorchClipModel.loadHuggingFace(url, null, "openai/clip-tiny", TextPrecision.AUTO)) {
             assertEquals("openai/clip-tiny", m.name());
             assertEquals(8, m.dim());
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real TorchScript fixture packages run by real DJL, compared with what PyTorch computed. */
@@ -28,7 +29,8 @@ class TorchClipModelTest {
     @BeforeAll
     static void load() throws Exception {
         for (String name : List.of("tiny-clip", "colour-clip", "tiny-hf-clip")) {
-            MODELS.put(name, ModelLocator.loadDirectory(Fixtures.model(name)));
+            // float32: the golden vectors are PyTorch's float32 ones (bfloat16 has its own tests below)
+            MODELS.put(name, ModelLocator.loadDirectory(Fixtures.model(name), TextPrecision.FLOAT32));
         }
     }
 
@@ -50,6 +52,46 @@ class TorchClipModelTest {
             float[] expected = Vectors.normalize(Fixtures.floats(t.get("vector")));
             assertArrayEquals(expected, model.embedText(text), 1e-5f, "vector of " + text);
         }
+    }
+
+    @Test
+    void bfloat16TextTowerStaysWithinACosineOf1e3OfFloat32() throws Exception {
+        JsonNode golden = Fixtures.GOLDEN.path("fixtures").path("tiny-clip");
+        try (ClipModel half = ModelLocator.loadDirectory(Fixtures.model("tiny-clip"), TextPrecision.BFLOAT16)) {
+            assertEquals(TextPrecision.BFLOAT16, half.textPrecision());
+            double worst = 1;
+            double largestDiff = 0;
+            for (JsonNode t : golden.path("texts")) {
+                float[] expected = Vectors.normalize(Fixtures.floats(t.get("vector")));
+                float[] v = half.embedText(t.get("text").asText());
+                worst = Math.min(worst, Vectors.dot(expected, v));
+                for (int i = 0; i < v.length; i++) {
+                    largestDiff = Math.max(largestDiff, Math.abs(v[i] - expected[i]));
+                }
+            }
+            assertTrue(worst > 0.999, "cosine to float32 " + worst);
+            // and the switch did happen: bfloat16 rounding shows in the vectors
+            assertTrue(largestDiff > 1e-5, "bfloat16 vectors equal float32 ones (" + largestDiff + ")");
+        }
+    }
+
+    @Test
+    void autoPrecisionFollowsTheCpuAndFallsBackToFloat32OnTowersThatCannotSwitch() throws Exception {
+        TextPrecision expected = TextPrecision.cpuHasBfloat16() ? TextPrecision.BFLOAT16 : TextPrecision.FLOAT32;
+        try (ClipModel tiny = ModelLocator.loadDirectory(Fixtures.model("tiny-clip"), TextPrecision.AUTO);
+             ClipModel colour = ModelLocator.loadDirectory(Fixtures.model("colour-clip"), TextPrecision.AUTO)) {
+            assertEquals(expected, tiny.textPrecision());
+            assertEquals(TextPrecision.FLOAT32, colour.textPrecision()); // its text tower has no use_bfloat16()
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"colour-clip", "tiny-hf-clip"})
+    void bfloat16AskedOfATowerThatCannotSwitchFailsWithAReason(String fixture) {
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> ModelLocator.loadDirectory(Fixtures.model(fixture), TextPrecision.BFLOAT16));
+        assertTrue(e.getMessage().contains("bfloat16") && e.getMessage().contains("lookalike.text-precision"),
+                e.getMessage());
     }
 
     @ParameterizedTest

@@ -55,6 +55,32 @@ class SearchServiceTest {
     }
 
     @Test
+    void cheapAnswersComeFromTheResultCacheOrTheLookalikeListsAndEqualFullOnes() {
+        VectorIndex idx = index(6);
+        FakeClip clip = new FakeClip(3, TEXTS);
+        SearchService s = service(idx, clip, 0, 16);
+        SearchService.Query text = new SearchService.Query("gold", null, false, SearchFilter.NONE);
+        SearchService.Query like = new SearchService.Query(null, String.format("%016x", 0), false, SearchFilter.NONE);
+        SearchService.Query cheaper = new SearchService.Query(null, String.format("%016x", 0), true, SearchFilter.NONE);
+        SearchService.Query steered = new SearchService.Query("chrome", String.format("%016x", 0), false, SearchFilter.NONE);
+        // nothing cached and no lists yet: a text query needs the model, lookalikes need a scan
+        assertTrue(s.searchIfCheap(text, 3, 0).isEmpty());
+        assertTrue(s.searchIfCheap(like, 3, 0).isEmpty());
+        ResultPage full = s.search(text, 3, 0);
+        assertEquals(full, s.searchIfCheap(text, 3, 0).orElseThrow()); // now cached
+        assertTrue(idx.precomputeLookalikes(8, () -> false));
+        SearchService fresh = service(idx, clip, 0, 0); // no result cache: only the lists can answer
+        for (SearchService.Query q : List.of(like, cheaper)) {
+            assertEquals(names(fresh.search(q, 4, 1)), names(fresh.searchIfCheap(q, 4, 1).orElseThrow()), q.toString());
+        }
+        assertTrue(fresh.searchIfCheap(steered, 3, 0).isEmpty(), "like=…&q=… needs the text tower");
+        assertThrows(UnknownProductException.class, () -> fresh.searchIfCheap(
+                new SearchService.Query(null, "0000000000000099", false, SearchFilter.NONE), 3, 0));
+        assertThrows(SearchException.class, () -> fresh.searchIfCheap(
+                new SearchService.Query(null, null, true, SearchFilter.NONE), 3, 0));
+    }
+
+    @Test
     void queryTextSplitsWantedFromUnwanted() {
         assertEquals(new QueryText("faucet", List.of("chrome")), QueryText.parse("faucet -chrome"));
         assertEquals(new QueryText("t-shirt rose-gold", List.of("oil rubbed", "x")),

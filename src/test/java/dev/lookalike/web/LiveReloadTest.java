@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Vectors another process adds to the catalogue are served without a restart. */
@@ -49,5 +50,9 @@ class LiveReloadTest {
             assertTrue(System.nanoTime() < deadline, "the new product never appeared");
             Thread.sleep(100);
         }
+        // and it is the blue bowl's closest lookalike (the same photo vector), lists or no lists
+        List<String> similar = given().get("/api/products/" + TestShop.id("blue-bowl") + "/similar?limit=3")
+                .then().statusCode(200).extract().jsonPath().getList("results.id");
+        assertEquals(twin, similar.get(0));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lookalike.web;
 
 import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.embed.TextPrecision;
 import dev.lookalike.search.FakeClip;
 import dev.lookalike.search.LiveSearch;
 import dev.lookalike.search.SearchService;
@@ -30,7 +31,8 @@ class ServingTest {
         CatalogDb.open(file).close();
         Serving serving = new Serving(() -> {
             release.await();
-            return LiveSearch.of(CatalogDb.open(file), new FakeClip(2, Map.of()), SearchService.Settings.DEFAULTS);
+            return LiveSearch.of(CatalogDb.open(file), new FakeClip(2, Map.of()), SearchService.Settings.DEFAULTS,
+                    LiveSearch.Precompute.OFF);
         }, Duration.ofMillis(50), true);
         try {
             assertEquals(Serving.Phase.IDLE, serving.status().phase());
@@ -50,7 +52,7 @@ class ServingTest {
     @Test
     void aFailedLoadSaysWhyAndStaysUnavailable() throws Exception {
         Serving serving = new Serving(() -> LiveSearch.open(dir.resolve("missing.db"), false, TestShop.MODEL.toString(),
-                dir, (a, b) -> { }, SearchService.Settings.DEFAULTS), Duration.ofSeconds(1), true);
+                dir, TextPrecision.AUTO, (a, b) -> { }, SearchService.Settings.DEFAULTS, LiveSearch.Precompute.OFF), Duration.ofSeconds(1), true);
         serving.start();
         Serving.Status s = serving.awaitLoaded();
         assertEquals(Serving.Phase.FAILED, s.phase());
