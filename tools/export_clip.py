@@ -11,7 +11,8 @@ A model package is a directory holding
 Both towers are re-built from the checkpoint's weights by the plain modules below (TextTower,
 ImageTower), whatever the source, so every package runs the same code. The text tower takes the
 real token length: it slices the positional embedding to L and builds its causal mask for L, and
-pools at the end-of-text token (the largest id), so padding never changes the result.
+pools at the end-of-text token (the largest id), so padding never changes the result. It also
+exports use_bfloat16(), which Lookalike calls on CPUs with bfloat16 instructions.
 
 Usage (run with a Python that has torch; /usr/bin/python3 on the dev machines):
 
@@ -664,11 +665,12 @@ class TextTower(nn.Module):
     @torch.jit.export
     def use_bfloat16(self) -> None:
         """Switches the blocks' matrix products to bfloat16 for the rest of the module's life (the
-        float32 weights are dropped). A text query with a handful of tokens is a matrix-vector
-        product over ~38M weights per block stack, bound by memory bandwidth: half the bytes, and on
-        CPUs with bfloat16 instructions (AVX512-BF16, AMX) about half the time. Text vectors stay
-        within ~1e-4 cosine of float32 ones (checked at export); Lookalike calls this only where the
-        CPU has those instructions, unless told otherwise (lookalike.text-precision)."""
+        module lets go of the float32 weights; PyTorch frees them, the libtorch under DJL keeps their
+        memory). A text query with a handful of tokens is a chain of matrix-vector products over ~38M
+        weights, bound by memory bandwidth: half the bytes, and on CPUs with bfloat16 instructions
+        (AVX512-BF16, AMX) about half the time. Text vectors stay within ~1e-4 cosine of float32
+        ones (checked at export); Lookalike calls this only where the CPU has those instructions,
+        unless told otherwise (lookalike.text-precision)."""
         for block in self.blocks:
             block.use_bfloat16()
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures what fly.toml is sized from: time from start to /q/health/ready and resident memory (RSS)
 # of `serve` at ready, then after a text query, a similar query and a photo search (which loads the
-# image tower), on the JVM build as the Docker image runs it: production profile, a read-only copy of
+# image tower) once the lookalike lists are worked out, on the JVM build as the Docker image runs it: production profile, a read-only copy of
 # a baked 20,000-product catalogue, a full-size ViT-B/32 package (random weights; tools/bench.sh
 # exports one), no network. Writes the figures to tools/measured-serve.json, which FlyTomlTest reads.
 #
@@ -51,6 +51,11 @@ from PIL import Image
 Image.new("RGB", (640, 480), (200, 40, 40)).save(sys.argv[1])
 PY
 curl -fsS -F "image=@$work/photo.png;type=image/png" "http://127.0.0.1:$port/api/search/image" >/dev/null
+# the lookalike lists (worked out in the background after ready) are part of the steady state
+for _ in $(seq 1 600); do
+  grep -q "lookalike lists of .* ready" "$work/serve.log" && break
+  sleep 0.2
+done
 rss_photo=$(rss)
 cat > tools/measured-serve.json <<JSON
 {

@@ -22,6 +22,14 @@ public interface ClipModel extends AutoCloseable {
         return TextPrecision.FLOAT32;
     }
 
+    /**
+     * Whether the model is computing or has work queued right now; background work that competes for
+     * the same cores (precomputing lookalike lists) waits while it is.
+     */
+    default boolean busy() {
+        return false;
+    }
+
     /** Longest token sequence the text tower takes. */
     int contextLength();
 

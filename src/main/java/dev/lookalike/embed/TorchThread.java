@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread on which Lookalike runs PyTorch: loading, inference and closing of every model.
@@ -18,6 +19,7 @@ import java.util.concurrent.Future;
  */
 final class TorchThread {
 
+    private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
     private static ExecutorService executor;
     private static volatile Thread thread;
 
@@ -36,10 +38,23 @@ final class TorchThread {
      */
     @SuppressWarnings("unchecked")
     static <T, E extends Exception> T call(Work<T, E> work) throws E {
-        if (Thread.currentThread() == thread) {
+        if (isCurrent()) {
             return work.run();
         }
-        Future<T> result = executor().submit(work::run);
+        IN_FLIGHT.incrementAndGet();
+        Future<T> result;
+        try {
+            result = executor().submit(() -> {
+                try {
+                    return work.run();
+                } finally {
+                    IN_FLIGHT.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            IN_FLIGHT.decrementAndGet();
+            throw e;
+        }
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -56,6 +71,33 @@ final class TorchThread {
             }
             throw (E) cause; // run() declares only E besides unchecked ones
         }
+    }
+
+    /** Whether the caller is the PyTorch thread. */
+    static boolean isCurrent() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Queues {@code work} on the PyTorch thread without waiting for it. */
+    static void execute(Runnable work) {
+        IN_FLIGHT.incrementAndGet();
+        try {
+            executor().execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    IN_FLIGHT.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            IN_FLIGHT.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Whether model work is running or queued (background work elsewhere may wait for it). */
+    static boolean busy() {
+        return IN_FLIGHT.get() > 0;
     }
 
     /** Created on first use, never at build time of a native image (it starts a thread). */

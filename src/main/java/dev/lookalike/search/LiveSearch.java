@@ -145,8 +145,7 @@ public final class LiveSearch implements AutoCloseable {
                 return; // a newer index came, or the server stops
             }
             long start = System.nanoTime();
-            boolean done = idx.precomputeLookalikes(precompute.size(),
-                    () -> closed || index != idx || Thread.currentThread().isInterrupted());
+            boolean done = idx.precomputeLookalikes(precompute.size(), () -> stopOrWait(idx));
             if (done) {
                 LOG.log(System.Logger.Level.INFO, "lookalike lists of {0} photos ready in {1} ms", idx.size(),
                         (System.nanoTime() - start) / 1_000_000);
@@ -168,6 +167,21 @@ public final class LiveSearch implements AutoCloseable {
 
     public String modelName() {
         return model.name();
+    }
+
+    /**
+     * Between steps of the lookalike lists: true when the work is moot (closed, or a newer index);
+     * otherwise first waits while the model works, so that a text query never shares its cores.
+     */
+    private boolean stopOrWait(VectorIndex idx) {
+        try {
+            while (model.busy() && !closed && index == idx) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            return true;
+        }
+        return closed || index != idx || Thread.currentThread().isInterrupted();
     }
 
     @Override

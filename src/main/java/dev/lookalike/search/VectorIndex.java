@@ -249,7 +249,8 @@ public final class VectorIndex {
      * about 10 s for 20,000 photos on this project's machine), after which {@link #similar} rarely
      * scans. Safe to call while the index serves searches.
      *
-     * @param stop asked between steps; when it says true the work is abandoned
+     * @param stop asked between steps (a few milliseconds apart); when it says true the work is
+     *     abandoned. It may block, to let more urgent work have the cores first.
      * @return true when the lists are ready, false when stopped
      */
     public boolean precomputeLookalikes(int size, BooleanSupplier stop) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,6 +191,50 @@ class TorchClipModelTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void textsArrivingWhileTheTowerIsBusyShareForwardPasses() throws Exception {
+        TorchClipModel model = (TorchClipModel) MODELS.get("tiny-clip");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < TorchClipModel.MAX_BATCH_TEXTS + 8; i++) {
+            texts.add(i % 3 == 0 ? "gold purple " + i : "a long chrome kitchen faucet with a pull down spray " + i);
+        }
+        float[][] alone = new float[texts.size()][];
+        for (int i = 0; i < alone.length; i++) {
+            alone[i] = model.embedText(texts.get(i));
+        }
+        CountDownLatch busy = new CountDownLatch(1);
+        TorchThread.execute(() -> {
+            try {
+                busy.await(); // the tower is "busy" until every caller waits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(texts.size());
+        try {
+            int before = model.textPasses();
+            List<Future<float[]>> results = new ArrayList<>();
+            for (String t : texts) {
+                results.add(callers.submit(() -> model.embedText(t)));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (model.textsWaiting() < texts.size()) {
+                assertTrue(System.nanoTime() < deadline, "callers never queued");
+                Thread.sleep(5);
+            }
+            busy.countDown();
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(alone[i], results.get(i).get(), 1e-5f, texts.get(i));
+            }
+            int passes = model.textPasses() - before;
+            // 40 texts of up to ~14 tokens: the caps (32 texts, 512 token positions) allow 2 or 3 passes
+            assertTrue(passes >= 2 && passes <= 4, passes + " passes for " + texts.size() + " texts");
+        } finally {
+            busy.countDown();
+            callers.shutdownNow();
         }
     }
 

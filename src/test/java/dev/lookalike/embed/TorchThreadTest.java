@@ -7,13 +7,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TorchThreadTest {
 
@@ -41,6 +44,22 @@ class TorchThreadTest {
         // waiting for the executor from its own thread would deadlock
         Thread inner = TorchThread.call(() -> TorchThread.call(Thread::currentThread));
         assertEquals("lookalike-torch", inner.getName());
+    }
+
+    @Test
+    void busyWhileWorkRunsOrWaits() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TorchThread.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(TorchThread.busy());
+        release.countDown();
+        TorchThread.call(() -> null); // queued behind it: done once this returns
+        assertFalse(TorchThread.busy());
     }
 
     @Test
