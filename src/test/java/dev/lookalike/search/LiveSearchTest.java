@@ -31,6 +31,15 @@ class LiveSearchTest {
         db.linkImage(new ProductImage(p.id(), "https://shop/" + slug + ".png", image, null, 0));
     }
 
+    private Path catalogue(Map<String, float[]> products) {
+        Path file = dir.resolve("c.db");
+        try (CatalogDb setup = CatalogDb.open(file)) {
+            Collection c = setup.collection("fake", "fake");
+            products.forEach((slug, v) -> add(setup, c, slug, v));
+        }
+        return file;
+    }
+
     private static void await(LiveSearch live, VectorIndex idx) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!idx.hasLookalikes()) {
@@ -42,13 +51,7 @@ class LiveSearchTest {
 
     @Test
     void everyIndexGetsItsListsInTheBackgroundAndTheyServeSimilar() throws Exception {
-        Path file = dir.resolve("c.db");
-        try (CatalogDb setup = CatalogDb.open(file)) {
-            Collection c = setup.collection("fake", "fake");
-            add(setup, c, "a", 1, 0);
-            add(setup, c, "b", 0.9f, 0.1f);
-            add(setup, c, "c", 0, 1);
-        }
+        Path file = catalogue(Map.of("a", new float[] {1, 0}, "b", new float[] {0.9f, 0.1f}, "c", new float[] {0, 1}));
         try (LiveSearch live = LiveSearch.of(CatalogDb.open(file), new FakeClip(2, Map.of()), SearchService.Settings.DEFAULTS,
                 new LiveSearch.Precompute(4, 100, Duration.ZERO))) {
             VectorIndex first = live.index();
@@ -68,12 +71,7 @@ class LiveSearchTest {
 
     @Test
     void noListsWhenTurnedOffOrTheCatalogueIsTooBig() throws Exception {
-        Path file = dir.resolve("c.db");
-        try (CatalogDb setup = CatalogDb.open(file)) {
-            Collection c = setup.collection("fake", "fake");
-            add(setup, c, "a", 1, 0);
-            add(setup, c, "b", 0, 1);
-        }
+        Path file = catalogue(Map.of("a", new float[] {1, 0}, "b", new float[] {0, 1}));
         for (LiveSearch.Precompute off : List.of(LiveSearch.Precompute.OFF, new LiveSearch.Precompute(4, 1, Duration.ZERO))) {
             try (LiveSearch live = LiveSearch.of(CatalogDb.open(file), new FakeClip(2, Map.of()),
                     SearchService.Settings.DEFAULTS, off)) {
