@@ -16,6 +16,8 @@ import java.util.function.BooleanSupplier;
 final class Lookalikes {
 
     private final int size;
+    /** Each product's list number, -1 for a product without photos (it has no list). */
+    private final int[] slots;
     private final int[] counts;
     private final int[] neighbours;
     private final int[] rows;
@@ -23,8 +25,10 @@ final class Lookalikes {
     /** True when each list holds every other product with a photo, so running out means there is no more. */
     private final boolean complete;
 
-    private Lookalikes(int size, int[] counts, int[] neighbours, int[] rows, float[] scores, boolean complete) {
+    private Lookalikes(int size, int[] slots, int[] counts, int[] neighbours, int[] rows, float[] scores,
+                       boolean complete) {
         this.size = size;
+        this.slots = slots;
         this.counts = counts;
         this.neighbours = neighbours;
         this.rows = rows;
@@ -48,14 +52,17 @@ final class Lookalikes {
             }
         }
         int[] queue = new int[withPhotos];
+        int[] slots = new int[productCount];
+        Arrays.fill(slots, -1);
         for (int p = 0, at = 0; p < productCount; p++) {
             if (productRows[p].length > 0) {
+                slots[p] = at;
                 queue[at++] = p;
             }
         }
         int n = rowProducts.length;
-        int[] counts = new int[productCount];
-        int[] neighbours = new int[Math.multiplyExact(productCount, size)];
+        int[] counts = new int[withPhotos];
+        int[] neighbours = new int[Math.multiplyExact(withPhotos, size)];
         int[] bestRows = new int[neighbours.length];
         float[] bestScores = new float[neighbours.length];
         int block = 4;
@@ -88,16 +95,16 @@ final class Lookalikes {
                     }
                 }
                 int[] top = TopK.select(best, size);
-                int base = self * size;
+                int base = slots[self] * size;
                 for (int i = 0; i < top.length; i++) {
                     neighbours[base + i] = top[i];
                     bestRows[base + i] = bestRow[top[i]];
                     bestScores[base + i] = best[top[i]];
                 }
-                counts[self] = top.length;
+                counts[slots[self]] = top.length;
             }
         }
-        return new Lookalikes(size, counts, neighbours, bestRows, bestScores, size >= withPhotos - 1);
+        return new Lookalikes(size, slots, counts, neighbours, bestRows, bestScores, size >= withPhotos - 1);
     }
 
     /** How many entries each list holds at most. */
@@ -120,8 +127,12 @@ final class Lookalikes {
      *     the list ran out and products beyond it may still qualify (then only a scan can tell)
      */
     boolean walk(int p, Sink sink) {
-        int base = p * size;
-        for (int i = 0; i < counts[p]; i++) {
+        int slot = slots[p];
+        if (slot < 0) {
+            return false; // no photo, no list (callers never ask)
+        }
+        int base = slot * size;
+        for (int i = 0; i < counts[slot]; i++) {
             if (!sink.accept(neighbours[base + i], rows[base + i], scores[base + i])) {
                 return true;
             }

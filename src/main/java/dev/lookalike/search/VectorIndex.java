@@ -246,7 +246,7 @@ public final class VectorIndex {
 
     /**
      * Works out every product's {@code size} most similar products on the calling thread (one core;
-     * about 10 s for 20,000 photos on this project's machine), after which {@link #similar} rarely
+     * about 15 s for 20,000 photos on this project's machine), after which {@link #similar} rarely
      * scans. Safe to call while the index serves searches.
      *
      * @param stop asked between steps (a few milliseconds apart); when it says true the work is

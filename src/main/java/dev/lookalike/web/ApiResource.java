@@ -82,6 +82,7 @@ public class ApiResource {
     @GET
     @Path("/products/{id}")
     @Operation(summary = "One product with its photos")
+    @APIResponse(responseCode = "200", description = "The product")
     @APIResponse(responseCode = "404", description = "No such product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public ApiProduct product(@RestPath String id) {
@@ -93,6 +94,7 @@ public class ApiResource {
     @Operation(summary = "Products that look like this one (never itself)",
             description = "cheaper=true keeps only products cheaper than this one in the same currency and adds "
                     + "\"saving\" to each. Runs no model.")
+    @APIResponse(responseCode = "200", description = "Lookalikes, best first, with the product asked about")
     @APIResponse(responseCode = "404", description = "No such product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ApiResults> similar(@RestPath String id,
@@ -131,6 +133,7 @@ public class ApiResource {
     @Path("/search/image")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Products that look like an uploaded photo (multipart field \"image\")")
+    @APIResponse(responseCode = "200", description = "Results, best first")
     @APIResponse(responseCode = "413", description = "The photo is too large",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "415", description = "Not a photo",
@@ -151,6 +154,7 @@ public class ApiResource {
     @Operation(summary = "Products that look like the photo at a URL",
             description = "The photo is fetched with a deadline and a size cap; URLs of private, loopback and "
                     + "link-local addresses are refused.")
+    @APIResponse(responseCode = "200", description = "Results, best first")
     @APIResponse(responseCode = "413", description = "The photo is too large",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "415", description = "Not a photo",

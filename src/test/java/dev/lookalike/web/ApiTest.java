@@ -242,6 +242,17 @@ class ApiTest {
             assertTrue(doc.contains("\"" + path + "\""), path);
         }
         assertFalse(doc.contains("\"/products/{id}\""), "the gallery pages are not API");
+        // every answer's shape is described (those answered asynchronously too: a result list, not a Uni)
+        io.restassured.path.json.JsonPath json = io.restassured.path.json.JsonPath.from(doc);
+        Map<String, String> results = Map.of("get /api/search", "ApiResults", "get /api/products/{id}/similar", "ApiResults",
+                "get /api/products/{id}", "ApiProduct", "get /api/search/image", "ApiResults",
+                "post /api/search/image", "ApiResults");
+        results.forEach((operation, schema) -> {
+            String[] verbPath = operation.split(" ");
+            String ref = json.getString("paths.'" + verbPath[1] + "'." + verbPath[0]
+                    + ".responses.'200'.content.'application/json'.schema.$ref");
+            assertEquals("#/components/schemas/" + schema, ref, operation);
+        });
     }
 
     @Test
