@@ -75,7 +75,7 @@ class DemoCommand extends BaseCommand implements Callable<Integer> {
             PhotoStore photos = new PhotoStore(db, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
             Crawler.Summary s;
             try {
-                s = new Crawler(db, photos, options, new ScrapeCommand.Progress(System.err)).run(start);
+                s = new Crawler(db, photos, options, new ScrapeCommand.Progress(StatusLine.onStderr())).run(start);
             } catch (RecipeMismatchException e) {
                 throw new CommandFailure(ExitCodes.FAILED, e.getMessage() + " (the recipe no longer fits the shop)");
             }

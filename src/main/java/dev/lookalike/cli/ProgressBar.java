@@ -2,42 +2,29 @@ package dev.lookalike.cli;
 
 import dev.lookalike.embed.ProgressListener;
 
-import java.io.PrintStream;
 import java.util.Locale;
 
-/**
- * A progress bar on stderr with count, rate and ETA. On a terminal it redraws one line; otherwise
- * (a log file, CI) it prints a line every few seconds.
- */
+/** A progress bar with count, rate and ETA on a {@link StatusLine}. */
 final class ProgressBar implements ProgressListener {
 
     private final String label;
     private final String unit;
-    private final PrintStream out;
-    private final boolean terminal;
+    private final StatusLine line;
     private final long start = System.nanoTime();
-    private long lastDraw;
-    private boolean drawn;
 
     ProgressBar(String label, String unit) {
+        this(label, unit, StatusLine.onStderr());
+    }
+
+    ProgressBar(String label, String unit, StatusLine line) {
         this.label = label;
         this.unit = unit;
-        this.out = System.err;
-        this.terminal = System.console() != null;
+        this.line = line;
     }
 
     @Override
-    public synchronized void progress(long done, long total) {
-        long now = System.nanoTime();
-        boolean finished = total >= 0 && done >= total;
-        long gap = terminal ? 100_000_000L : 5_000_000_000L;
-        if (!finished && drawn && now - lastDraw < gap) {
-            return;
-        }
-        lastDraw = now;
-        drawn = true;
-        out.print(render(done, total, (now - start) / 1e9) + (terminal && !finished ? "\r" : "\n"));
-        out.flush();
+    public void progress(long done, long total) {
+        line.show(render(done, total, (System.nanoTime() - start) / 1e9), total >= 0 && done >= total);
     }
 
     String render(long done, long total, double seconds) {

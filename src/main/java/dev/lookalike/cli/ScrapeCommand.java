@@ -9,7 +9,6 @@ import dev.lookalike.scrape.PhotoStore;
 import dev.lookalike.scrape.RecipeMismatchException;
 import picocli.CommandLine;
 
-import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Locale;
@@ -70,7 +69,7 @@ class ScrapeCommand extends BaseCommand implements Callable<Integer> {
         }
         try (CatalogDb db = openCatalog()) {
             PhotoStore photos = new PhotoStore(db, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
-            Crawler.Summary s = new Crawler(db, photos, options, new Progress(System.err)).run(from);
+            Crawler.Summary s = new Crawler(db, photos, options, new Progress(StatusLine.onStderr())).run(from);
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("shop", s.shop());
             n.put("outcome", s.outcome());
@@ -100,33 +99,23 @@ class ScrapeCommand extends BaseCommand implements Callable<Integer> {
 
     /** Progress on stderr: a redrawn line on a terminal, a line every few seconds otherwise; problems on their own lines. */
     static final class Progress implements Crawler.Listener {
-        private final PrintStream err;
-        private final boolean terminal = System.console() != null;
-        private long last;
+        private final StatusLine line;
 
-        Progress(PrintStream err) {
-            this.err = err;
+        Progress(StatusLine line) {
+            this.line = line;
         }
 
         @Override
-        public synchronized void progress(Crawler.Progress p) {
-            long now = System.nanoTime();
-            if (now - last < (terminal ? 200_000_000L : 5_000_000_000L)) {
-                return;
-            }
-            last = now;
-            String line = String.format(Locale.ROOT,
+        public void progress(Crawler.Progress p) {
+            line.show(String.format(Locale.ROOT,
                     "scraping: %d pages done, %d queued, %d products, %d images, %d errors, %.1f pages/s",
                     p.pages(), p.queued(), p.products(), p.images(), p.errors(),
-                    p.seconds() > 0 ? p.pages() / p.seconds() : 0.0);
-            err.print(line + (terminal ? "\u001b[K\r" : "\n"));
-            err.flush();
+                    p.seconds() > 0 ? p.pages() / p.seconds() : 0.0), false);
         }
 
         @Override
-        public synchronized void problem(String url, String message) {
-            err.print((terminal ? "\u001b[K" : "") + "lookalike: " + url + ": " + message + "\n");
-            err.flush();
+        public void problem(String url, String message) {
+            line.message("lookalike: " + url + ": " + message);
         }
     }
 }
