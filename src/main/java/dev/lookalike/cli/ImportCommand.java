@@ -3,6 +3,8 @@ package dev.lookalike.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.catalog.CatalogDb;
 import dev.lookalike.embed.ImageDecoder;
+import dev.lookalike.scrape.CrawlOptions;
+import dev.lookalike.scrape.Fetcher;
 import dev.lookalike.scrape.Importer;
 import dev.lookalike.scrape.PhotoStore;
 import picocli.CommandLine;
@@ -20,9 +22,9 @@ class ImportCommand extends BaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (CatalogDb db = openCatalog()) {
+        try (CatalogDb db = openCatalog(); Fetcher fetcher = new Fetcher(CrawlOptions.defaults())) {
             Importer importer = new Importer(db, new PhotoStore(db, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)),
-                    msg -> System.err.println("lookalike: " + msg));
+                    fetcher, msg -> System.err.println("lookalike: " + msg));
             Importer.Summary s = importer.importFile(file);
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("products", s.products());

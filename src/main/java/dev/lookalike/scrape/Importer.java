@@ -8,16 +8,11 @@ import dev.lookalike.catalog.ProductImage;
 import dev.lookalike.scrape.extract.Prices;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,28 +26,30 @@ import java.util.function.Consumer;
  * (one product object per line; a JSON array also works). Columns: {@code url} and {@code name}
  * (required), {@code price}, {@code currency}, {@code brand}, {@code shop}, {@code description},
  * {@code category}, {@code images} (CSV: separated by {@code |}; JSON: an array). An image is an
- * http(s) URL or a path relative to the imported file. A bad row is reported and skipped; a photo that
+ * http(s) URL, fetched the way the scraper fetches photos (robots.txt, a delay between requests to one
+ * host, retries, a size limit), or a path relative to the imported file. A bad row is reported and skipped; a photo that
  * cannot be read is linked with its error; everything else goes in.
  */
 public final class Importer {
-
-    /** Photos larger than this are refused. */
-    static final int MAX_IMAGE_BYTES = 32 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CatalogDb db;
     private final PhotoStore photos;
+    private final Fetcher fetcher;
     private final Consumer<String> warn;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(15)).build();
 
     /** What an import did. */
     public record Summary(int products, int images, int imageErrors, int rowsFailed) {}
 
-    public Importer(CatalogDb db, PhotoStore photos, Consumer<String> warn) {
+    /**
+     * @param fetcher fetches photo URLs as the scraper does (robots.txt, per-host delay, retries, size
+     *     limit); the caller closes it
+     */
+    public Importer(CatalogDb db, PhotoStore photos, Fetcher fetcher, Consumer<String> warn) {
         this.db = db;
         this.photos = photos;
+        this.fetcher = fetcher;
         this.warn = warn;
     }
 
@@ -252,35 +249,23 @@ public final class Importer {
         if (!Files.isRegularFile(path)) {
             throw new IOException("no such file: " + path);
         }
-        if (Files.size(path) > MAX_IMAGE_BYTES) {
-            throw new IOException("file larger than " + (MAX_IMAGE_BYTES >> 20) + " MiB");
+        int limit = fetcher.options().maxImageBytes(); // the same limit as for fetched photos
+        if (Files.size(path) > limit) {
+            throw new IOException("file larger than " + (limit >> 20) + " MiB");
         }
         return Files.readAllBytes(path);
     }
 
     private byte[] fetch(String url) throws IOException {
-        HttpRequest req;
         try {
-            req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("User-Agent", "Lookalike").GET().build();
+            return fetcher.fetch(url, Fetcher.Expect.IMAGE).body();
+        } catch (FetchException e) {
+            throw new IOException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IOException("bad URL " + url);
-        }
-        try {
-            HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = resp.body()) {
-                if (resp.statusCode() != 200) {
-                    throw new IOException("HTTP " + resp.statusCode());
-                }
-                byte[] bytes = in.readNBytes(MAX_IMAGE_BYTES + 1);
-                if (bytes.length > MAX_IMAGE_BYTES) {
-                    throw new IOException("image larger than " + (MAX_IMAGE_BYTES >> 20) + " MiB");
-                }
-                return bytes;
-            }
+            throw new IOException("bad URL " + url, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            throw new IOException("interrupted", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.lookalike.catalog.CatalogDb;
 import dev.lookalike.catalog.Product;
 import dev.lookalike.catalog.ProductImage;
 import dev.lookalike.embed.ImageDecoder;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +33,14 @@ class ImporterTest {
 
     @TempDir
     Path dir;
+
+    /** The scraper's polite fetcher, without the pause between requests to one host. */
+    final Fetcher fetcher = new Fetcher(CrawlOptions.defaults().withDelay(Duration.ZERO));
+
+    @AfterEach
+    void closeFetcher() {
+        fetcher.close();
+    }
 
     static byte[] png(int rgb) throws Exception {
         BufferedImage img = new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB);
@@ -59,6 +69,22 @@ class ImporterTest {
             ex.sendResponseHeaders(404, -1);
             ex.close();
         });
+        byte[] robots = "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8);
+        server.createContext("/robots.txt", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, robots.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(robots);
+            }
+        });
+        int[] privateHits = {0};
+        server.createContext("/private/", ex -> {
+            privateHits[0]++;
+            ex.sendResponseHeaders(200, red.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(red);
+            }
+        });
         server.start();
         try (CatalogDb db = CatalogDb.open(dir.resolve("c.db"))) {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -71,15 +97,20 @@ class ImporterTest {
                     "{\"url\":\"https://s/c\",\"name\":\"Gamma\",\"price\":\"cheap\"}",
                     "{\"url\":\"https://s/d\",\"name\":\"Delta\",\"currency\":\"dollars\"}",
                     "{\"url\":\"https://s/e\",\"name\":\"Epsilon\",\"images\":[\"not-an-image.png\"]}",
+                    "{\"url\":\"https://s/f\",\"name\":\"Phi\",\"images\":[\"" + base + "/private/red.png\"]}",
                     "");
             Files.writeString(dir.resolve("shop.jsonl"), jsonl, StandardCharsets.UTF_8);
             List<String> warnings = new ArrayList<>();
-            Importer importer = new Importer(db, new PhotoStore(db, new ImageDecoder()), warnings::add);
+            Importer importer = new Importer(db, new PhotoStore(db, new ImageDecoder()), fetcher, warnings::add);
             Importer.Summary s = importer.importFile(dir.resolve("shop.jsonl"));
-            assertEquals(3, s.products());
+            assertEquals(4, s.products());
             assertEquals(2, s.rowsFailed());
             assertEquals(3, s.images());
-            assertEquals(2, s.imageErrors());
+            assertEquals(3, s.imageErrors());
+            // photo URLs are fetched as the scraper fetches them: robots.txt is obeyed
+            assertEquals(0, privateHits[0]);
+            String refused = db.productImages(Product.idFor("https://s/f")).get(0).error();
+            assertTrue(refused.contains("robots.txt"), refused);
 
             Product a = db.product(Product.idFor("https://s/a")).orElseThrow();
             assertEquals("Alpha <b>tap</b>", a.name());
@@ -108,7 +139,7 @@ class ImporterTest {
         try (CatalogDb db = CatalogDb.open(dir.resolve("c.db"))) {
             Files.writeString(dir.resolve("shop.csv"), "URL,Name,Price,Description\n"
                     + "https://s/1,\"Tap, \"\"gold\"\" finish\",10,\"two\nlines\"\n");
-            Importer.Summary s = new Importer(db, new PhotoStore(db, new ImageDecoder()), w -> { })
+            Importer.Summary s = new Importer(db, new PhotoStore(db, new ImageDecoder()), fetcher, w -> { })
                     .importFile(dir.resolve("shop.csv"));
             assertEquals(1, s.products());
             Product p = db.product(Product.idFor("https://s/1")).orElseThrow();
@@ -121,7 +152,7 @@ class ImporterTest {
     void aFileWithoutTheRequiredColumnsIsRefused() throws Exception {
         try (CatalogDb db = CatalogDb.open(dir.resolve("c.db"))) {
             Files.writeString(dir.resolve("bad.csv"), "title,cost\nx,1\n");
-            Importer importer = new Importer(db, new PhotoStore(db, new ImageDecoder()), w -> { });
+            Importer importer = new Importer(db, new PhotoStore(db, new ImageDecoder()), fetcher, w -> { });
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> importer.importFile(dir.resolve("bad.csv")));
             assertTrue(e.getMessage().contains("url and name"), e.getMessage());
