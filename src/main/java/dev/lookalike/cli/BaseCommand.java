@@ -1,7 +1,9 @@
 package dev.lookalike.cli;
 
+import dev.lookalike.catalog.CatalogConfig;
 import dev.lookalike.catalog.CatalogDb;
 import dev.lookalike.embed.ClipModel;
+import dev.lookalike.embed.ModelConfig;
 import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.embed.ModelLocator;
 import jakarta.inject.Inject;
@@ -15,7 +17,10 @@ import java.nio.file.Path;
 abstract class BaseCommand {
 
     @Inject
-    LookalikeConfig config;
+    CatalogConfig catalogConfig;
+
+    @Inject
+    ModelConfig modelConfig;
 
     @CommandLine.Option(names = "--catalog", paramLabel = "FILE",
             description = "Catalogue file (default: $LOOKALIKE_CATALOG or catalog/lookalike.db).")
@@ -30,11 +35,11 @@ abstract class BaseCommand {
     final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     Path catalogPath() {
-        return catalog != null ? catalog : config.catalog();
+        return catalog != null ? catalog : catalogConfig.catalog();
     }
 
     String modelSpec() {
-        return model != null ? model : config.model();
+        return model != null ? model : modelConfig.model();
     }
 
     CatalogDb openCatalog() {
@@ -42,7 +47,8 @@ abstract class BaseCommand {
     }
 
     ModelLocator locator() {
-        return new ModelLocator(config.modelCache(), new ProgressBar("downloading model", "B"), config.textPrecision());
+        return new ModelLocator(modelConfig.modelCache(), new ProgressBar("downloading model", "B"),
+                modelConfig.textPrecision());
     }
 
     ClipModel loadModel() throws ModelLoadException {

@@ -1,11 +1,9 @@
 package dev.lookalike.web;
 
-import dev.lookalike.embed.TextPrecision;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,20 +11,6 @@ import java.util.Optional;
 /** What the server serves and how; every key is documented in application.properties. */
 @ConfigMapping(prefix = "lookalike")
 public interface ServeConfig {
-
-    /** The catalogue file to serve. */
-    Path catalog();
-
-    /** The model whose collection is searched and whose text tower embeds queries. */
-    String model();
-
-    /** Where downloaded model packages are kept. */
-    @WithName("model-cache")
-    Path modelCache();
-
-    /** How the text tower multiplies (auto, float32, bfloat16): see TextPrecision. */
-    @WithName("text-precision")
-    TextPrecision textPrecision();
 
     /**
      * Serve the catalogue without ever writing to it (a baked catalogue on a read-only disk). A file

@@ -1,5 +1,7 @@
 package dev.lookalike.web;
 
+import dev.lookalike.catalog.CatalogConfig;
+import dev.lookalike.embed.ModelConfig;
 import dev.lookalike.embed.ProgressListener;
 import dev.lookalike.search.LiveSearch;
 import dev.lookalike.search.SearchService;
@@ -45,9 +47,9 @@ public class Serving {
     private boolean closed;
 
     @Inject
-    Serving(ServeConfig config) {
-        this(() -> LiveSearch.open(config.catalog(), config.readOnly(), config.model(), config.modelCache(),
-                        config.textPrecision(), ProgressListener.NONE, settings(config.search()),
+    Serving(CatalogConfig catalog, ModelConfig model, ServeConfig config) {
+        this(() -> LiveSearch.open(catalog.catalog(), config.readOnly(), model.model(), model.modelCache(),
+                        model.textPrecision(), ProgressListener.NONE, settings(config.search()),
                         precompute(config.search())),
                 config.web().reloadInterval(), config.web().loadOnStart());
     }
