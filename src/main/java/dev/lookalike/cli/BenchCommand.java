@@ -197,6 +197,23 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
         for (int i = 0; i < 50; i++) {
             service.similar("p" + rnd.nextInt(n), false, SearchFilter.NONE, 20, 0);
         }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("products", n);
+        node.put("dim", d);
+        timeSimilar(service, rnd, n, node);
+        if (lookalikes > 0 && n <= lookalikesMaxPhotos) {
+            long t = System.nanoTime();
+            index.precomputeLookalikes(lookalikes, () -> false);
+            ObjectNode lists = node.putObject("lookalike_lists");
+            lists.put("size", lookalikes);
+            lists.put("precompute_s", round((System.nanoTime() - t) / 1e9));
+            timeSimilar(service, rnd, n, lists);
+        }
+        return node;
+    }
+
+    /** Times similar and cheaper lookalikes of random products into {@code similar_ms} and {@code cheaper_ms}. */
+    private void timeSimilar(SearchService service, Random rnd, int n, ObjectNode into) {
         long[] plain = new long[queries];
         long[] cheaper = new long[queries];
         for (int i = 0; i < queries; i++) {
@@ -208,30 +225,8 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
             service.similar(id, true, SearchFilter.NONE, 20, 0);
             cheaper[i] = System.nanoTime() - t;
         }
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("products", n);
-        node.put("dim", d);
-        node.set("similar_ms", percentiles(plain));
-        node.set("cheaper_ms", percentiles(cheaper));
-        if (lookalikes > 0 && n <= lookalikesMaxPhotos) {
-            long t = System.nanoTime();
-            index.precomputeLookalikes(lookalikes, () -> false);
-            ObjectNode lists = node.putObject("lookalike_lists");
-            lists.put("size", lookalikes);
-            lists.put("precompute_s", round((System.nanoTime() - t) / 1e9));
-            for (int i = 0; i < queries; i++) {
-                String id = "p" + rnd.nextInt(n);
-                t = System.nanoTime();
-                service.similar(id, false, SearchFilter.NONE, 20, 0);
-                plain[i] = System.nanoTime() - t;
-                t = System.nanoTime();
-                service.similar(id, true, SearchFilter.NONE, 20, 0);
-                cheaper[i] = System.nanoTime() - t;
-            }
-            lists.set("similar_ms", percentiles(plain));
-            lists.set("cheaper_ms", percentiles(cheaper));
-        }
-        return node;
+        into.set("similar_ms", percentiles(plain));
+        into.set("cheaper_ms", percentiles(cheaper));
     }
 
     static ObjectNode percentiles(long[] nanos) {

@@ -480,8 +480,8 @@ final class TorchClipModel implements ClipModel {
             try {
                 textPasses++; // only this thread writes it
                 vectors = normalizeAll(textTower.predict(ids), count);
-            } catch (TranslateException | RuntimeException e) {
-                batch.forEach(w -> w.vectors().completeExceptionally(e));
+            } catch (TranslateException | RuntimeException | Error e) {
+                batch.forEach(w -> w.vectors().completeExceptionally(e)); // no caller is left waiting
                 continue;
             }
             at = 0;

@@ -1,5 +1,6 @@
 package dev.lookalike.embed;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,20 +42,7 @@ final class TorchThread {
         if (isCurrent()) {
             return work.run();
         }
-        IN_FLIGHT.incrementAndGet();
-        Future<T> result;
-        try {
-            result = executor().submit(() -> {
-                try {
-                    return work.run();
-                } finally {
-                    IN_FLIGHT.decrementAndGet();
-                }
-            });
-        } catch (RuntimeException e) {
-            IN_FLIGHT.decrementAndGet();
-            throw e;
-        }
+        Future<T> result = submit(work::run);
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -80,11 +68,19 @@ final class TorchThread {
 
     /** Queues {@code work} on the PyTorch thread without waiting for it. */
     static void execute(Runnable work) {
+        submit(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Queues work, counted in flight from now until it has run. */
+    private static <T> Future<T> submit(Callable<T> work) {
         IN_FLIGHT.incrementAndGet();
         try {
-            executor().execute(() -> {
+            return executor().submit(() -> {
                 try {
-                    work.run();
+                    return work.call();
                 } finally {
                     IN_FLIGHT.decrementAndGet();
                 }

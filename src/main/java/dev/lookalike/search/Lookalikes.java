@@ -70,13 +70,17 @@ final class Lookalikes {
         float[][] rowScores = new float[block][n];
         float[] best = new float[productCount];
         int[] bestRow = new int[productCount];
+        boolean[] eligible = new boolean[productCount];
+        for (int p : queue) {
+            eligible[p] = true;
+        }
         for (int start = 0; start < queue.length; start += block) {
             if (stop.getAsBoolean()) {
                 return null;
             }
             int m = Math.min(block, queue.length - start);
             for (int j = 0; j < block; j++) {
-                // a short last block repeats its first product; the repeats are not stored
+                // a short last block repeats its last product; the repeats are not stored
                 int row = productRows[queue[start + Math.min(j, m - 1)]][0];
                 // normalised again, as SearchService does with a product's vector before it scans
                 queries[j] = Vectors.normalize(Arrays.copyOfRange(matrix, row * dim, row * dim + dim));
@@ -84,16 +88,9 @@ final class Lookalikes {
             scan.scoresSerial(queries, rowScores);
             for (int j = 0; j < m; j++) {
                 int self = queue[start + j];
-                Arrays.fill(best, Float.NEGATIVE_INFINITY);
-                float[] s = rowScores[j];
-                for (int r = 0; r < n; r++) {
-                    for (int p : rowProducts[r]) {
-                        if (s[r] > best[p] && p != self) {
-                            best[p] = s[r];
-                            bestRow[p] = r;
-                        }
-                    }
-                }
+                eligible[self] = false; // a product is not its own lookalike
+                VectorIndex.bestPerProduct(rowScores[j], rowProducts, eligible, best, bestRow);
+                eligible[self] = true;
                 int[] top = TopK.select(best, size);
                 int base = slots[self] * size;
                 for (int i = 0; i < top.length; i++) {

@@ -180,19 +180,9 @@ public final class VectorIndex {
         for (int p = 0; p < products.length; p++) {
             eligible[p] = productRows[p].length > 0 && (everything || filter.accepts(products[p]));
         }
-        float[] rowScores = scan.scores(query);
         float[] best = new float[products.length];
         int[] bestRow = new int[products.length];
-        Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        for (int r = 0; r < n; r++) {
-            float s = rowScores[r];
-            for (int p : rowProducts[r]) {
-                if (eligible[p] && s > best[p]) {
-                    best[p] = s;
-                    bestRow[p] = r;
-                }
-            }
-        }
+        bestPerProduct(scan.scores(query), rowProducts, eligible, best, bestRow);
         int[] order = TopK.select(best, offset + limit);
         List<Match> out = new ArrayList<>();
         for (int i = offset; i < order.length; i++) {
@@ -274,6 +264,25 @@ public final class VectorIndex {
         Double saving = filter.cheaperThan() == null ? null
                 : Math.round((filter.cheaperThan() - products[p].price()) * 100) / 100.0;
         return new Match(products[p], imageIds[row], score, saving);
+    }
+
+    /**
+     * Each eligible product's best photo score ({@code best}, negative infinity for the others) and
+     * its row ({@code bestRow}); the first row wins a tie. Shared by the scan and the lookalike lists,
+     * which must rank alike.
+     */
+    static void bestPerProduct(float[] rowScores, int[][] rowProducts, boolean[] eligible, float[] best,
+                               int[] bestRow) {
+        Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < rowScores.length; r++) {
+            float s = rowScores[r];
+            for (int p : rowProducts[r]) {
+                if (eligible[p] && s > best[p]) {
+                    best[p] = s;
+                    bestRow[p] = r;
+                }
+            }
+        }
     }
 
     /** Every product that has at least one embedded photo, in id order. */
