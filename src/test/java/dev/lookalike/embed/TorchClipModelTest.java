@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -205,14 +206,18 @@ class TorchClipModelTest {
         for (int i = 0; i < alone.length; i++) {
             alone[i] = model.embedText(texts.get(i));
         }
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
         TorchThread.execute(() -> {
+            running.countDown();
             try {
                 busy.await(); // the tower is "busy" until every caller waits
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        // work queued earlier (drains left over from other tests' calls) has run once this one runs
+        assertTrue(running.await(30, TimeUnit.SECONDS), "the PyTorch thread stayed busy");
         ExecutorService callers = Executors.newFixedThreadPool(texts.size());
         try {
             int before = model.textPasses();
