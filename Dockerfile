@@ -7,9 +7,13 @@
 #
 # CATALOG  the catalogue to bake, a path inside the build context (run `bake` on it first, or let
 #          the build do it).
-# MODEL    the CLIP model: a model package folder inside the build context, an http(s) URL of a
-#          package .zip (append #sha256=HEX), or a djl:// URL. Fetched here, at build time, never at
-#          container start.
+# MODEL    the CLIP model: hf:OWNER/NAME[@REVISION] from the Hugging Face Hub (default
+#          hf:openai/clip-vit-base-patch32; pin a commit for reproducible images), a checkpoint or model
+#          package folder inside the build context, or an http(s) URL of a package .zip (append
+#          #sha256=HEX). Fetched here, at build time, never at container start: the Hub's files land in
+#          the image's Hugging Face cache, which the runtime reads with HF_HUB_OFFLINE=1. A gated model's
+#          token goes in as a build secret, never a build argument:
+#            docker build --secret id=hf_token,env=HF_TOKEN …
 
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG MANDREL_IMAGE=quay.io/quarkus/ubi-quarkus-mandrel-builder-image:jdk-21
@@ -26,14 +30,16 @@ RUN mvn -B -q package -DskipTests
 # ---- 2. the data: model files, libtorch, the baked catalogue ------------------------------------------
 FROM jvm-build AS data
 ARG CATALOG=catalog/lookalike.db
-ARG MODEL=djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32
-ENV LOOKALIKE_MODEL_CACHE=/opt/lookalike/models DJL_CACHE_DIR=/opt/lookalike/djl
+ARG MODEL=hf:openai/clip-vit-base-patch32
+ENV LOOKALIKE_MODEL_CACHE=/opt/lookalike/models DJL_CACHE_DIR=/opt/lookalike/djl HF_HOME=/opt/lookalike/hf
 # pom.xml is listed so the COPY succeeds when the context has no models/ folder
 COPY pom.xml models* /src/models/
 COPY ${CATALOG} /tmp/catalog.db
-# Embedding one word loads the model end to end: downloads it if remote, and leaves libtorch and the
-# JNI bridge extracted under $DJL_CACHE_DIR for the runtime image.
-RUN java -jar target/quarkus-app/quarkus-run.jar vector --text "warm up" --model "$MODEL" > /dev/null \
+# Embedding one word loads the model end to end: downloads it if remote (hf: models into $HF_HOME/hub),
+# and leaves libtorch and the JNI bridge extracted under $DJL_CACHE_DIR for the runtime image.
+RUN --mount=type=secret,id=hf_token \
+    HF_TOKEN="$(cat /run/secrets/hf_token 2>/dev/null)" \
+    java -jar target/quarkus-app/quarkus-run.jar vector --text "warm up" --model "$MODEL" > /dev/null \
  && java -jar target/quarkus-app/quarkus-run.jar bake --catalog /tmp/catalog.db --out /opt/lookalike/catalog.db \
  && echo "$MODEL" > /opt/lookalike/model-spec
 
@@ -57,6 +63,8 @@ COPY --from=native-build /src/target/*-runner /opt/lookalike/lookalike
 ENV LOOKALIKE_CATALOG=/opt/lookalike/catalog.db \
     LOOKALIKE_READ_ONLY=true \
     LOOKALIKE_MODEL_CACHE=/opt/lookalike/models \
+    HF_HOME=/opt/lookalike/hf \
+    HF_HUB_OFFLINE=1 \
     DJL_CACHE_DIR=/opt/lookalike/djl \
     DJL_OFFLINE=true \
     PYTORCH_VERSION=2.7.1 \

@@ -34,7 +34,9 @@ Usage (run with a Python that has torch; /usr/bin/python3 on the dev machines):
         [--tokenizer ../shared/clip/bpe_simple_vocab_16e6.txt.gz]
 
 Options: --name NAME (the package's display name), --zip (also write OUT.zip with the files at the
-archive root), --seed N (for --random), --no-check (skip the numeric self-checks).
+archive root), --seed N (for --random), --no-check (skip the numeric self-checks), --checkpoint-out
+DIR (with --random: also write the same weights as an open_clip Hub repository, the layout Lookalike's
+Java towers load from `hf:` names, so the benchmark compares both engines on identical weights).
 
 Every export checks the saved TorchScript files: the text vector for the real length equals the
 one for a 77-long padded input, batching does not change vectors, and (where the source model is
@@ -934,9 +936,41 @@ def export_random(args) -> None:
             write_merges(os.path.join(out, TINY_VOCAB_FILE), merges)
             return BpeTokenizer(merges)
         tok_file = TINY_VOCAB_FILE
-    _finish(args, model, args.name or f"random/{args.random}/seed{args.seed}",
-            model.visual.input_resolution, OPENAI_MEAN, OPENAI_STD, tokenizer_writer, tok_file,
-            model.encode_text, model.encode_image)
+    tokenizer = _finish(args, model, args.name or f"random/{args.random}/seed{args.seed}",
+                        model.visual.input_resolution, OPENAI_MEAN, OPENAI_STD, tokenizer_writer, tok_file,
+                        model.encode_text, model.encode_image)
+    if args.checkpoint_out:
+        write_open_clip_repo(model, tokenizer, args.checkpoint_out)
+
+
+def write_open_clip_repo(model: CLIP, tokenizer: BpeTokenizer, out_dir: str, quick_gelu: bool = True) -> None:
+    """The model as open_clip publishes on the Hub: open_clip_config.json, open_clip_pytorch_model.bin
+    (torch.save of the state dict: this CLIP class has OpenAI's, and so open_clip's, parameter names),
+    and the tokenizer as Hugging Face's vocab.json + merges.txt."""
+    os.makedirs(out_dir, exist_ok=True)
+    v, t = model.visual, model.transformer
+    cfg = {
+        "model_cfg": {
+            "embed_dim": int(model.text_projection.shape[1]),
+            "quick_gelu": quick_gelu,
+            "vision_cfg": {"image_size": v.input_resolution, "layers": len(v.transformer.resblocks),
+                           "width": int(v.conv1.out_channels), "patch_size": int(v.conv1.kernel_size[0]),
+                           "head_width": int(v.conv1.out_channels) // v.transformer.resblocks[0].attn.num_heads},
+            "text_cfg": {"context_length": model.context_length, "vocab_size": model.vocab_size,
+                         "width": t.width, "heads": t.resblocks[0].attn.num_heads, "layers": t.layers},
+        },
+        "preprocess_cfg": {"mean": OPENAI_MEAN, "std": OPENAI_STD, "interpolation": "bicubic",
+                           "resize_mode": "shortest"},
+    }
+    with open(os.path.join(out_dir, "open_clip_config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    state = OrderedDict((k, w.detach().clone().contiguous()) for k, w in model.state_dict().items())
+    torch.save(state, os.path.join(out_dir, "open_clip_pytorch_model.bin"))
+    with open(os.path.join(out_dir, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer.encoder, f, ensure_ascii=False)
+    with open(os.path.join(out_dir, "merges.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(["#version: 0.2"] + [f"{a} {b}" for a, b in tokenizer.merges]) + "\n")
+    print(f"wrote {out_dir}: {', '.join(sorted(os.listdir(out_dir)))}")
 
 
 def _package_vocab(package: str) -> str:
@@ -958,6 +992,7 @@ def _finish(args, model, name, image_size, mean, std, tokenizer_writer, tokenize
         check_package(out, tokenizer, CHECK_TEXTS, ref_text, ref_image)
     if args.zip:
         print(f"wrote {zip_package(out)}")
+    return tokenizer
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
@@ -977,7 +1012,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
     p.add_argument("--zip", action="store_true", help="also write OUT.zip")
     p.add_argument("--no-check", action="store_true", help="skip the numeric self-checks")
+    p.add_argument("--checkpoint-out", help="with --random: also write the weights as an open_clip Hub repo here")
     args = p.parse_args(argv)
+    if args.checkpoint_out and not args.random:
+        p.error("--checkpoint-out goes with --random")
     if args.kind and not args.source:
         p.error("--from needs a SOURCE")
     torch.set_num_threads(min(4, torch.get_num_threads()))

@@ -27,8 +27,9 @@ abstract class BaseCommand {
     Path catalog;
 
     @CommandLine.Option(names = "--model", paramLabel = "M",
-            description = "Model: package folder, .zip, http(s) URL of a .zip, or djl:// URL "
-                    + "(default: $LOOKALIKE_MODEL or the built-in ViT-B/32 CLIP).")
+            description = "Model: hf:OWNER/NAME[@REVISION] from the Hugging Face Hub, a checkpoint or model package "
+                    + "folder, a .zip or http(s) URL of a package (default: $LOOKALIKE_MODEL or "
+                    + "hf:openai/clip-vit-base-patch32). See `lookalike models`.")
     String model;
 
     /** Data goes to stdout as UTF-8 whatever the platform's default. */

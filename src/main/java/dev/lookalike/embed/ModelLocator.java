@@ -1,5 +1,13 @@
 package dev.lookalike.embed;
 
+import dev.lookalike.embed.clip.ClipCheckpoint;
+import dev.lookalike.embed.clip.LocalRepo;
+import dev.lookalike.embed.clip.RepoFiles;
+import dev.lookalike.embed.hub.HubClient;
+import dev.lookalike.embed.hub.HubException;
+import dev.lookalike.embed.hub.HubRepo;
+import dev.lookalike.embed.hub.HubSettings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +28,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -27,11 +36,13 @@ import java.util.zip.ZipInputStream;
 /**
  * Turns what a user passes as {@code --model} into a loaded {@link ClipModel}:
  * <ul>
+ *   <li>{@code hf:OWNER/NAME[@REVISION]}: a CLIP checkpoint on the Hugging Face Hub (transformers or
+ *       open_clip layout), downloaded into the Hub's own cache and run by the Java towers;
+ *   <li>a folder laid out like such a repo ({@code config.json} or {@code open_clip_config.json});
  *   <li>a model package directory (with {@code lookalike-model.json}) or a DJL-style traced
  *       HuggingFace CLIP directory (with {@code tokenizer.json});
- *   <li>a {@code .zip} of either, local or at an {@code http(s)} URL (downloaded once into the cache;
- *       append {@code #sha256=HEX} to have the download verified);
- *   <li>a {@code djl://} model-zoo URL of a traced HuggingFace CLIP, fetched by DJL into its cache.
+ *   <li>a {@code .zip} of a package, local or at an {@code http(s)} URL (downloaded once into the cache;
+ *       append {@code #sha256=HEX} to have the download verified).
  * </ul>
  */
 public final class ModelLocator {
@@ -39,19 +50,29 @@ public final class ModelLocator {
     /** Refuse archives that unpack to more than this: no model package is near it. */
     static final long MAX_UNPACKED_BYTES = 8L << 30;
 
+    /** The prefix of a Hugging Face Hub model: {@code hf:openai/clip-vit-base-patch32}. */
+    public static final String HUB_PREFIX = "hf:";
+
     private final Path cacheDir;
     private final ProgressListener progress;
     private final TextPrecision textPrecision;
+    private final HubSettings hub;
 
     /** A locator whose models run their text tower in bfloat16 where the CPU does that natively. */
     public ModelLocator(Path cacheDir, ProgressListener progress) {
         this(cacheDir, progress, TextPrecision.AUTO);
     }
 
+    /** A locator that reaches the Hub as the environment says (HF_ENDPOINT, HF_TOKEN, HF_HOME, …). */
     public ModelLocator(Path cacheDir, ProgressListener progress, TextPrecision textPrecision) {
+        this(cacheDir, progress, textPrecision, HubSettings.fromEnvironment(System.getenv()));
+    }
+
+    public ModelLocator(Path cacheDir, ProgressListener progress, TextPrecision textPrecision, HubSettings hub) {
         this.cacheDir = cacheDir;
         this.progress = progress;
         this.textPrecision = textPrecision;
+        this.hub = hub;
     }
 
     /**
@@ -63,8 +84,8 @@ public final class ModelLocator {
         if (spec == null || spec.isBlank()) {
             throw new ModelLoadException("no model given: pass --model or set LOOKALIKE_MODEL");
         }
-        if (isZooUrl(spec)) {
-            return TorchClipModel.loadHuggingFace(spec, null, zooName(spec), textPrecision);
+        if (isHub(spec)) {
+            return ClipCheckpoint.load(hubRepo(spec), textPrecision);
         }
         return loadDirectory(resolveDirectory(spec), textPrecision);
     }
@@ -74,35 +95,94 @@ public final class ModelLocator {
      * downloaded if it is not in the cache yet.
      */
     public String nameOf(String spec) throws ModelLoadException {
-        if (isZooUrl(spec)) {
-            return zooName(spec);
+        if (isHub(spec)) {
+            return hubName(parseHub(spec));
         }
         Path dir = resolveDirectory(spec);
         if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
             return TorchClipModel.readManifest(dir).name();
         }
+        if (isCheckpointRepo(dir)) {
+            return localRepo(dir).name();
+        }
         return TorchClipModel.huggingFaceName(dir);
     }
 
-    private static boolean isZooUrl(String spec) {
-        return spec.toLowerCase(Locale.ROOT).startsWith("djl://");
+    private static boolean isHub(String spec) {
+        return spec.regionMatches(true, 0, HUB_PREFIX, 0, HUB_PREFIX.length());
     }
 
-    /** {@code djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32} goes by {@code openai/clip-vit-base-patch32}. */
-    static String zooName(String url) {
-        String rest = url.substring("djl://".length());
-        int slash = rest.indexOf('/');
-        String name = slash >= 0 ? rest.substring(slash + 1) : rest;
-        int query = name.indexOf('?');
-        return query >= 0 ? name.substring(0, query) : name;
+    private static HubRepo parseHub(String spec) throws ModelLoadException {
+        try {
+            return HubRepo.parse(spec.substring(HUB_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("bad model " + spec + ": " + e.getMessage()
+                    + " (expected hf:OWNER/NAME or hf:OWNER/NAME@REVISION)", e);
+        }
     }
 
-    /** The local folder a non-zoo spec stands for, downloading and unpacking as needed. */
+    /**
+     * A Hub model's collection goes by its repo id, plus the revision when it is not {@code main}: the
+     * same name whether it came from the Hub or from a snapshot folder of the Hub's cache.
+     */
+    static String hubName(HubRepo repo) {
+        return "main".equals(repo.revision()) ? repo.id() : repo.id() + "@" + repo.revision();
+    }
+
+    private RepoFiles hubRepo(String spec) throws ModelLoadException {
+        HubRepo repo = parseHub(spec);
+        HubClient client = new HubClient(hub, progress);
+        String name = hubName(repo);
+        return new RepoFiles() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<Path> find(String path) throws ModelLoadException {
+                try {
+                    return client.downloadIfExists(repo, path);
+                } catch (HubException e) {
+                    throw new ModelLoadException(e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /** Whether the folder is laid out like a Hub repo of a CLIP checkpoint. */
+    static boolean isCheckpointRepo(Path dir) {
+        return Files.isRegularFile(dir.resolve("config.json")) || Files.isRegularFile(dir.resolve("open_clip_config.json"));
+    }
+
+    /**
+     * A local checkpoint folder; one inside the Hub's cache ({@code models--OWNER--NAME/snapshots/COMMIT})
+     * goes by {@code OWNER/NAME}, like the same model fetched with {@code hf:}.
+     */
+    static RepoFiles localRepo(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path snapshots = abs.getParent();
+        Path repo = snapshots == null ? null : snapshots.getParent();
+        if (repo != null && snapshots.getFileName().toString().equals("snapshots")
+                && repo.getFileName().toString().startsWith("models--")) {
+            String[] parts = repo.getFileName().toString().substring("models--".length()).split("--", 2);
+            if (parts.length == 2) {
+                return new LocalRepo(parts[0] + "/" + parts[1], dir);
+            }
+        }
+        return LocalRepo.of(dir);
+    }
+
+    /** The local folder a spec other than {@code hf:} stands for, downloading and unpacking as needed. */
     public Path resolveDirectory(String spec) throws ModelLoadException {
         if (spec == null || spec.isBlank()) {
             throw new ModelLoadException("no model given: pass --model or set LOOKALIKE_MODEL");
         }
         String lower = spec.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("djl://")) {
+            throw new ModelLoadException("djl:// model-zoo URLs are not supported: DJL's zoo has no traced "
+                    + "ViT-B/32 CLIP (its one CLIP is ViT-L/14); use hf:openai/clip-vit-base-patch32 or another hf: model");
+        }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             return unpackCached(download(spec));
         }
@@ -113,8 +193,8 @@ public final class ModelLocator {
         if (Files.isRegularFile(path) && lower.endsWith(".zip")) {
             return unpackCached(path);
         }
-        throw new ModelLoadException("model " + spec + " not found: expected a model package folder, a .zip of one, "
-                + "an http(s) URL of a .zip, or a djl:// URL");
+        throw new ModelLoadException("model " + spec + " not found: expected hf:OWNER/NAME, a checkpoint or model "
+                + "package folder, a .zip of a package, or an http(s) URL of one");
     }
 
     /** Loads whichever layout the folder holds, the text tower in {@link TextPrecision#AUTO}. */
@@ -127,11 +207,15 @@ public final class ModelLocator {
         if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
             return TorchClipModel.loadPackage(dir, textPrecision);
         }
+        if (isCheckpointRepo(dir)) {
+            return ClipCheckpoint.load(localRepo(dir), textPrecision);
+        }
         if (Files.isRegularFile(dir.resolve("tokenizer.json")) && hasTorchScript(dir)) {
             return TorchClipModel.loadHuggingFace(null, dir, null, textPrecision);
         }
-        throw new ModelLoadException(dir + " is not a model package: it has no " + ModelManifest.FILE_NAME
-                + " (nor tokenizer.json and a .pt file of a traced HuggingFace CLIP)");
+        throw new ModelLoadException(dir + " is not a model: it has no config.json or open_clip_config.json (a "
+                + "checkpoint laid out like a Hugging Face repo), no " + ModelManifest.FILE_NAME
+                + " (a model package), nor tokenizer.json and a .pt file (a traced HuggingFace CLIP)");
     }
 
     private static boolean hasTorchScript(Path dir) {

@@ -125,17 +125,21 @@ class ModelLocatorTest {
     }
 
     @Test
-    void modelZooUrlsLoadThroughDjlCriteria() throws Exception {
-        // djl:// URLs resolve through DJL's repositories exactly like this file:// one, minus the zoo lookup
+    void aTracedHuggingFaceClipLoadsThroughDjlCriteria() throws Exception {
         String url = Fixtures.model("tiny-hf-clip").toUri().toString();
         try (ClipModel m = TorchClipModel.loadHuggingFace(url, null, "openai/clip-tiny", TextPrecision.AUTO)) {
             assertEquals("openai/clip-tiny", m.name());
             assertEquals(8, m.dim());
         }
-        assertEquals("openai/clip-vit-base-patch32",
-                ModelLocator.zooName("djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32"));
-        assertEquals("openai/clip-vit-base-patch32",
-                new ModelLocator(dir, ProgressListener.NONE).nameOf("djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32"));
+    }
+
+    @Test
+    void djlZooUrlsAreRefusedWithTheHubNameToUseInstead() {
+        // DJL 0.36.0's zoo index (cv/zero_shot_image_classification/ai.djl.huggingface.pytorch.json in
+        // ai.djl.huggingface:tokenizers) lists no ViT-B/32 CLIP: the old default never existed
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> new ModelLocator(dir, ProgressListener.NONE)
+                .load("djl://ai.djl.huggingface.pytorch/openai/clip-vit-base-patch32"));
+        assertTrue(e.getMessage().contains("hf:openai/clip-vit-base-patch32"), e.getMessage());
     }
 
     @Test
