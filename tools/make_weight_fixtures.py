@@ -11,6 +11,9 @@ writes, under src/test/resources/weights/ (see the README.md there):
     state.safetensors         the same tensors (made contiguous), by this script's own writer
     sharded/                  the same tensors split over two safetensors shards with an
                               index.json, and over two .bin shards with pytorch_model.bin.index.json
+    state_p4.bin              state.bin's dict saved with pickle_protocol=4 (FRAME, MEMOIZE, STACK_GLOBAL…)
+    many.bin                  42 small tensors and two empty ones with wide sizes (long memo indices,
+                              4- and 8-byte integers in the pickle)
     legacy.bin                torch.save(..., _use_new_zipfile_serialization=False)
     forbidden_global.bin      a zip laid out like torch.save's whose data.pkl calls posix.system
                               (pickled here, never unpickled)
@@ -67,6 +70,20 @@ def state_dict():
     sd._metadata = collections.OrderedDict([("", {"version": 1})])  # as Module.state_dict() sets it
     assert not sd["transposed"].is_contiguous() and not sd["half.transposed"].is_contiguous()
     assert sd["shared.a"].storage().data_ptr() == sd["shared.b"].storage().data_ptr()
+    return sd
+
+
+def many():
+    """Enough entries for the pickler's memo to pass 256 (LONG_BINPUT, and LONG_BINGET for the
+    storage type first seen after that), and empty tensors whose sizes need BININT2, BININT, LONG1."""
+    sd = collections.OrderedDict()
+    for i in range(40):
+        sd[f"layer.{i}.weight"] = torch.full((2,), float(i))
+    for i in range(2):
+        sd[f"late.{i}.half"] = torch.full((2,), float(i) + 0.5, dtype=torch.float16)
+    sd["empty.mid"] = torch.empty(0, 1000)
+    sd["empty.wide"] = torch.empty(0, 70000)
+    sd["empty.huge"] = torch.empty(0, 3_000_000_000)
     return sd
 
 
@@ -176,6 +193,8 @@ def main():
             f.write("\n")
 
     torch.save(sd, os.path.join(OUT, "legacy.bin"), _use_new_zipfile_serialization=False)
+    torch.save(sd, os.path.join(OUT, "state_p4.bin"), pickle_protocol=4)
+    torch.save(many(), os.path.join(OUT, "many.bin"))
 
     state_bin = os.path.join(OUT, "state.bin")
     prefix = archive_prefix(state_bin)

@@ -41,6 +41,31 @@ class PytorchZipFileTest {
     }
 
     @Test
+    void readsProtocol4() throws Exception {
+        // torch.save(..., pickle_protocol=4): FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL
+        try (Weights w = Weights.open(DIR.resolve("state_p4.bin"))) {
+            ExpectedTensors.checkAll(w);
+        }
+    }
+
+    @Test
+    void readsLongMemoIndicesAndWideIntegers() throws Exception {
+        // many.bin: memo past 256 (LONG_BINPUT/LONG_BINGET), sizes 1000, 70000 and 3e9 (BININT2, BININT, LONG1)
+        try (Weights w = Weights.open(DIR.resolve("many.bin"))) {
+            assertEquals(45, w.names().size());
+            for (int i = 0; i < 40; i++) {
+                assertArrayEquals(new float[] {i, i}, floats(w.float32("layer." + i + ".weight")));
+            }
+            assertEquals(DType.F16, w.find("late.1.half").dtype());
+            assertArrayEquals(new float[] {1.5f, 1.5f}, floats(w.float32("late.1.half")));
+            assertArrayEquals(new long[] {0, 1000}, w.find("empty.mid").shape());
+            assertArrayEquals(new long[] {0, 70000}, w.find("empty.wide").shape());
+            assertArrayEquals(new long[] {0, 3_000_000_000L}, w.find("empty.huge").shape());
+            assertEquals(0, w.float32("empty.huge").remaining());
+        }
+    }
+
+    @Test
     void stridedViewsComeOutRowMajor() throws Exception {
         try (Weights w = Weights.open(DIR.resolve("state.bin"))) {
             // transposed is randn(4, 3).t(): element [i][j] is the storage's [j][i]
