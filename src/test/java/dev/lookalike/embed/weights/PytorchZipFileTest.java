@@ -7,9 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -219,6 +222,75 @@ class PytorchZipFileTest {
             return i;
         }
         throw new IllegalArgumentException("not found");
+    }
+
+    /**
+     * torch.save writes zip64 past 4 GB. A hand-made zip64 archive (sparse: a hole before the
+     * storages) puts state.bin's storages past the 4 GB mark, where only zip64's extra fields can
+     * point, and ends with the zip64 end-of-central-directory records.
+     */
+    @Test
+    void readsStoragesPastFourGigabytesInAZip64Archive() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(DIR.resolve("state.bin").toFile())) {
+            for (Enumeration<? extends ZipEntry> it = z.entries(); it.hasMoreElements(); ) {
+                ZipEntry e = it.nextElement();
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        Path file = tmp.resolve("big.bin");
+        long far = (1L << 32) + 4096;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteArrayOutputStream cen = new ByteArrayOutputStream();
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                if (e.getKey().contains("/data/") && ch.position() < far) {
+                    ch.position(far); // the hole
+                }
+                long offset = ch.position();
+                byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                byte[] data = e.getValue();
+                CRC32 crc = new CRC32();
+                crc.update(data);
+                ByteBuffer loc = le(30 + name.length).putInt(0x04034b50).putShort((short) 45).putShort((short) 0)
+                        .putShort((short) 0).putInt(0).putInt((int) crc.getValue()).putInt(data.length).putInt(data.length)
+                        .putShort((short) name.length).putShort((short) 0).put(name);
+                write(ch, loc.flip());
+                write(ch, ByteBuffer.wrap(data));
+                boolean zip64 = offset > 0xffffffffL;
+                ByteBuffer c = le(46 + name.length + (zip64 ? 12 : 0)).putInt(0x02014b50).putShort((short) 45)
+                        .putShort((short) 45).putShort((short) 0).putShort((short) 0).putInt(0).putInt((int) crc.getValue())
+                        .putInt(data.length).putInt(data.length).putShort((short) name.length)
+                        .putShort((short) (zip64 ? 12 : 0)).putShort((short) 0).putShort((short) 0).putShort((short) 0)
+                        .putInt(0).putInt(zip64 ? 0xffffffff : (int) offset).put(name);
+                if (zip64) {
+                    c.putShort((short) 1).putShort((short) 8).putLong(offset); // zip64 extra: the header's offset
+                }
+                cen.write(c.array());
+            }
+            long cenOffset = ch.position();
+            write(ch, ByteBuffer.wrap(cen.toByteArray()));
+            long end64 = ch.position();
+            int n = entries.size();
+            write(ch, le(56).putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                    .putLong(n).putLong(n).putLong(cen.size()).putLong(cenOffset).flip());
+            write(ch, le(20).putInt(0x07064b50).putInt(0).putLong(end64).putInt(1).flip());
+            write(ch, le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) n)
+                    .putShort((short) n).putInt(cen.size()).putInt(0xffffffff).putShort((short) 0).flip());
+        }
+        assertTrue(Files.size(file) > far);
+        try (Weights w = Weights.open(file)) {
+            ExpectedTensors.checkAll(w);
+        }
+    }
+
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void write(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
     }
 
     private static float[] floats(ByteBuffer b) {
