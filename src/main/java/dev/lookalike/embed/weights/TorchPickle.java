@@ -59,7 +59,8 @@ final class TorchPickle {
     private final ByteBuffer in;
     private final String where;
     private final List<Object> stack = new ArrayList<>();
-    private final List<List<Object>> marks = new ArrayList<>();
+    /** Stack heights at each open MARK; values under the top one are out of reach until it closes. */
+    private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
 
     private TorchPickle(byte[] pickle, String where) {
@@ -101,10 +102,7 @@ final class TorchPickle {
                 case '.' -> { // STOP
                     return pop();
                 }
-                case '(' -> { // MARK
-                    marks.add(new ArrayList<>(stack));
-                    stack.clear();
-                }
+                case '(' -> marks.add(stack.size()); // MARK
                 case '0' -> pop(); // POP
                 case '1' -> popMark(); // POP_MARK
                 case '2' -> push(peek()); // DUP
@@ -304,7 +302,7 @@ final class TorchPickle {
     }
 
     private Tuple tuple(int n) throws WeightsException {
-        if (stack.size() < n) {
+        if (stack.size() - fence() < n) {
             throw fail("builds a tuple from an empty stack");
         }
         List<Object> top = stack.subList(stack.size() - n, stack.size());
@@ -321,9 +319,9 @@ final class TorchPickle {
         if (marks.isEmpty()) {
             throw fail("uses a MARK that was never set");
         }
-        List<Object> items = new ArrayList<>(stack);
-        stack.clear();
-        stack.addAll(marks.remove(marks.size() - 1));
+        List<Object> top = stack.subList(marks.remove(marks.size() - 1), stack.size());
+        List<Object> items = new ArrayList<>(top);
+        top.clear();
         return items;
     }
 
@@ -331,15 +329,19 @@ final class TorchPickle {
         stack.add(o);
     }
 
+    private int fence() {
+        return marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
+    }
+
     private Object pop() throws WeightsException {
-        if (stack.isEmpty()) {
+        if (stack.size() <= fence()) {
             throw fail("pops an empty stack");
         }
         return stack.remove(stack.size() - 1);
     }
 
     private Object peek() throws WeightsException {
-        if (stack.isEmpty()) {
+        if (stack.size() <= fence()) {
             throw fail("reads an empty stack");
         }
         return stack.get(stack.size() - 1);

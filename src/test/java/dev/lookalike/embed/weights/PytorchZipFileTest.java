@@ -160,13 +160,7 @@ class PytorchZipFileTest {
     @Test
     void takesTheArchiveFolderFromTheFirstEntryAndHonoursByteorder() throws Exception {
         // torch ≥ 2 names the folder "archive" and writes a byteorder record; copy state.bin that way
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(DIR.resolve("state.bin").toFile())) {
-            for (Enumeration<? extends ZipEntry> it = z.entries(); it.hasMoreElements(); ) {
-                ZipEntry e = it.nextElement();
-                entries.put(e.getName().substring("state/".length()), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = entries(DIR.resolve("state.bin"), "state/");
         entries.put("byteorder", "little".getBytes(StandardCharsets.US_ASCII));
         try (Weights w = Weights.open(zip("pytorch_model.bin", "archive", entries))) {
             ExpectedTensors.checkAll(w);
@@ -231,13 +225,7 @@ class PytorchZipFileTest {
      */
     @Test
     void readsStoragesPastFourGigabytesInAZip64Archive() throws Exception {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(DIR.resolve("state.bin").toFile())) {
-            for (Enumeration<? extends ZipEntry> it = z.entries(); it.hasMoreElements(); ) {
-                ZipEntry e = it.nextElement();
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = entries(DIR.resolve("state.bin"), "");
         Path file = tmp.resolve("big.bin");
         long far = (1L << 32) + 4096;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -281,6 +269,18 @@ class PytorchZipFileTest {
         try (Weights w = Weights.open(file)) {
             ExpectedTensors.checkAll(w);
         }
+    }
+
+    /** A zip's entries in its order, names without {@code strip}. */
+    private static Map<String, byte[]> entries(Path zip, String strip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (Enumeration<? extends ZipEntry> it = z.entries(); it.hasMoreElements(); ) {
+                ZipEntry e = it.nextElement();
+                entries.put(e.getName().substring(strip.length()), z.getInputStream(e).readAllBytes());
+            }
+        }
+        return entries;
     }
 
     private static ByteBuffer le(int size) {

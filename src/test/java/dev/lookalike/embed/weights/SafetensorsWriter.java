@@ -72,7 +72,7 @@ public final class SafetensorsWriter {
         }
 
         /**
-         * Uniform random F32 or F16 values in [-scale, scale), a pure function of (seed, index): the same
+         * Uniform random F32 or F16 values within ±scale, a pure function of (seed, index): the same
          * seed gives the same tensor, whatever else is written.
          */
         public static Tensor random(DType dtype, long[] shape, long seed, float scale) {
@@ -112,11 +112,7 @@ public final class SafetensorsWriter {
         }
 
         public long elements() {
-            long n = 1;
-            for (long d : shape) {
-                n = Math.multiplyExact(n, d);
-            }
-            return n;
+            return new TensorInfo("", dtype, shape).elements();
         }
 
         public long byteSize() {

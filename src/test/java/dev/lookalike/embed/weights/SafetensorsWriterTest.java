@@ -64,7 +64,7 @@ class SafetensorsWriterTest {
             assertEquals(300_000, a.length);
             double sum = 0;
             for (float v : a) {
-                assertTrue(v >= -0.02f && v < 0.02f);
+                assertTrue(v >= -0.02f && v <= 0.02f);
                 sum += v;
             }
             assertTrue(Math.abs(sum / a.length) < 1e-3, "centred");
