@@ -9,6 +9,6 @@ import picocli.CommandLine;
         description = "Search a shop's catalogue by look: CLIP vectors in SQLite.",
         subcommands = {ImportCommand.class, EmbedCommand.class, SearchCommand.class, SimilarCommand.class,
                 VectorCommand.class, BenchCommand.class, BakeCommand.class, ScrapeCommand.class,
-                ScrapeBenchCommand.class, DemoCommand.class, ServeCommand.class})
+                ScrapeBenchCommand.class, DemoCommand.class, ServeCommand.class, ModelsCommand.class})
 public class LookalikeCommand {
 }
