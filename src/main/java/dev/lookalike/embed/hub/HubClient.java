@@ -498,20 +498,19 @@ public final class HubClient {
                     + "): accept the model's licence on " + page + " and set HF_TOKEN to a token of that account"),
                     null);
         }
-        boolean repoMissing = "RepoNotFound".equals(code) || "RepositoryNotFound".equals(code)
-                || (status == 401 && !INVALID_CREDENTIALS.equals(message)) || (status == 404 && code == null);
-        if (repoMissing) {
-            String hint = settings.token() == null
-                    ? "; if it is private or gated, set HF_TOKEN and accept the model's licence on " + page
-                    : " or the token in HF_TOKEN cannot read it; check the token and accept the model's licence on "
-                    + page;
-            return new Failure(Kind.ACCESS, new HubException("repository " + repo.id() + " not found at "
-                    + settings.endpoint() + " (" + status + " for " + file + "): check the name" + hint), null);
-        }
-        if (status == 401) {
+        if (status == 401 && INVALID_CREDENTIALS.equals(message)) {
             return new Failure(Kind.ACCESS, new HubException(settings.endpoint() + " refused the token in HF_TOKEN ("
                     + status + " for " + what + "): set HF_TOKEN to a valid token and accept the model's licence on "
                     + page), null);
+        }
+        boolean repoMissing = "RepoNotFound".equals(code) || "RepositoryNotFound".equals(code)
+                || status == 401 || (status == 404 && code == null);
+        if (repoMissing) {
+            String hint = settings.token() == null
+                    ? "; if it is private or gated, set HF_TOKEN and accept the model's licence on " + page
+                    : ", that the token in HF_TOKEN may read it, and accept the model's licence on " + page;
+            return new Failure(Kind.ACCESS, new HubException("repository " + repo.id() + " not found at "
+                    + settings.endpoint() + " (" + status + " for " + file + "): check the name" + hint), null);
         }
         if (status == 403) {
             return new Failure(Kind.ACCESS, new HubException("access to " + repo.id() + " denied (403 for " + file
