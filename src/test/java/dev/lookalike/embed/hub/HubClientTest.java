@@ -1,5 +1,6 @@
 package dev.lookalike.embed.hub;
 
+import dev.lookalike.embed.ProgressListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +67,19 @@ class HubClientTest {
     }
 
     private HubClient clientFor(HubSettings settings, boolean symlinks) {
-        return new HubClient(settings, null, new HubClient.Tuning(Duration.ofSeconds(2), Duration.ofMillis(1500), 3,
-                Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(100), symlinks));
+        return new HubClient(settings, null, tuning(Duration.ofMillis(1500), symlinks));
+    }
+
+    /** An anonymous online client with quick retries that tells {@code progress}. */
+    private HubClient clientWith(ProgressListener progress, Duration readTimeout) {
+        return new HubClient(new HubSettings(hub.endpoint(), null, cacheDir, false), progress,
+                tuning(readTimeout, true));
+    }
+
+    /** Retries 10 ms apart at first, 40 ms at most; Retry-After capped at 100 ms. */
+    private static HubClient.Tuning tuning(Duration readTimeout, boolean symlinks) {
+        return new HubClient.Tuning(Duration.ofSeconds(2), readTimeout, 3, Duration.ofMillis(10),
+                Duration.ofMillis(40), Duration.ofMillis(100), symlinks);
     }
 
     private Path storage() {
@@ -228,11 +241,10 @@ class HubClientTest {
         hub.dropNextDownload(100_000);
         AtomicLong last = new AtomicLong();
         List<Long> totals = new ArrayList<>();
-        HubClient client = new HubClient(new HubSettings(hub.endpoint(), null, cacheDir, false), (done, total) -> {
+        HubClient client = clientWith((done, total) -> {
             last.set(done);
             totals.add(total);
-        }, new HubClient.Tuning(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(10),
-                Duration.ofMillis(40), Duration.ofMillis(100), true));
+        }, Duration.ofSeconds(2));
 
         Path path = client.download(new HubRepo(REPO), "model.safetensors");
 
@@ -248,9 +260,7 @@ class HubClientTest {
     @Test
     void aStalledDownloadTimesOutAndResumes() throws Exception {
         hub.stallNextDownload(50_000, 3_000);
-        HubClient client = new HubClient(new HubSettings(hub.endpoint(), null, cacheDir, false), null,
-                new HubClient.Tuning(Duration.ofSeconds(2), Duration.ofMillis(300), 3, Duration.ofMillis(10),
-                        Duration.ofMillis(40), Duration.ofMillis(100), true));
+        HubClient client = clientWith(null, Duration.ofMillis(300));
         long start = System.nanoTime();
         Path path = client.download(new HubRepo(REPO), "model.safetensors");
         assertArrayEquals(WEIGHTS, Files.readAllBytes(path));
@@ -262,12 +272,11 @@ class HubClientTest {
     void aHalfWrittenFileNeverReachesSnapshotsAndTheNextRunResumesIt() throws Exception {
         hub.dropNextDownload(120_000);
         // Once the first bytes are in, the resume fails too: a signed URL that expired.
-        HubClient client = new HubClient(new HubSettings(hub.endpoint(), null, cacheDir, false), (done, total) -> {
+        HubClient client = clientWith((done, total) -> {
             if (done > 0 && done < total) {
                 hub.failNextCdn(403, 10);
             }
-        }, new HubClient.Tuning(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(10),
-                Duration.ofMillis(40), Duration.ofMillis(100), true));
+        }, Duration.ofSeconds(2));
         String blobName = FakeHub.sha256(WEIGHTS);
         HubException e = assertThrows(HubException.class,
                 () -> client.download(new HubRepo(REPO), "model.safetensors"));
@@ -304,7 +313,9 @@ class HubClientTest {
         assertArrayEquals(CONFIG, Files.readAllBytes(client(null, false).download(new HubRepo(REPO), "config.json")));
         assertEquals(2, requests("hub", "HEAD").size());
 
-        Files.walk(cacheDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> all = Files.walk(cacheDir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
         hub.clearRequests();
         hub.failNext(503, 2, 3600);
         long start = System.nanoTime();
