@@ -42,7 +42,8 @@ class StatusLineTest {
         ProgressBar bar = new ProgressBar("embedding", "images", new StatusLine(out, false));
         assertEquals("embedding [###############               ] 50/100  50% 5.0 images/s ETA 0:00:10",
                 bar.render(50, 100, 10));
-        assertEquals("downloading model 2048 204.8 B/s", new ProgressBar("downloading model", "B").render(2048, -1, 10));
+        assertEquals("downloading model 2.0 KiB 204.8 B/s",
+                new ProgressBar("downloading model", "B").render(2048, -1, 10));
         bar.progress(100, 100);
         assertTrue(printed().startsWith("embedding [##############################] 100/100 100%"));
         assertTrue(printed().endsWith("\n"));
