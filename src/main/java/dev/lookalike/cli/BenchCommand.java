@@ -76,7 +76,10 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
         report.put("java", System.getProperty("java.version"));
         int vectorDim = dim;
         if (!noModel) {
+            long loadStart = System.nanoTime();
             try (ClipModel clip = loadModel()) {
+                // the text tower and whatever the model loads up front; the image tower may load on first use
+                report.put("model_load_seconds", round((System.nanoTime() - loadStart) / 1e9));
                 report.put("model", clip.name());
                 report.put("text_precision", clip.textPrecision().name().toLowerCase(Locale.ROOT));
                 vectorDim = clip.dim();
