@@ -1,7 +1,5 @@
 package dev.lookalike.embed.weights;
 
-import java.util.Locale;
-
 /** Element types as checkpoints store them, with their safetensors names (F32, F16, BF16, …). */
 public enum DType {
     F64(8, true), F32(4, true), F16(2, true), BF16(2, true),
@@ -26,15 +24,17 @@ public enum DType {
     }
 
     /**
-     * The type a safetensors header names ({@code "F32"}, {@code "BF16"}, …).
+     * The type a safetensors header names ({@code "F32"}, {@code "BF16"}, …), spelled exactly as the
+     * format does (upper case; the reference reader refuses {@code "f32"} too).
      *
      * @throws IllegalArgumentException for a name this reader does not know (F8 variants, U16, …)
      */
     public static DType ofSafetensors(String name) {
-        try {
-            return valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unsupported tensor type " + name);
+        for (DType t : values()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
         }
+        throw new IllegalArgumentException("unsupported tensor type " + name);
     }
 }

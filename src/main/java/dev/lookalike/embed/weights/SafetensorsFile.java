@@ -1,6 +1,8 @@
 package dev.lookalike.embed.weights;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -8,22 +10,26 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code .safetensors} file: an 8-byte little-endian header length N, N bytes of JSON naming each
- * tensor's {@code dtype}, {@code shape} and {@code data_offsets} (begin, end) relative to the byte
- * buffer that follows, then that buffer (format as specified by huggingface/safetensors' README).
+ * A {@code .safetensors} file: an 8-byte little-endian header length N, N bytes of UTF-8 JSON (beginning
+ * with {@code '{'}, maybe padded with trailing spaces) naming each tensor's {@code dtype}, {@code shape}
+ * and {@code data_offsets} (begin, end) relative to the byte buffer that follows, then that buffer,
+ * which the tensors must cover exactly (format as specified by huggingface/safetensors' README and
+ * checked as its reader, {@code safetensors/src/tensor.rs}, checks it).
  * Tensors are mapped from the file one by one, so files of any size open without a copy in memory
  * (DJL's {@code NDList.decode} reads the whole file into one array and stops at 2 GB).
  */
@@ -32,7 +38,10 @@ final class SafetensorsFile implements Weights {
     /** The reference implementation refuses headers over 100 MB; so do we. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate names and anything after the object are errors, as in the reference (serde_json) reader. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private record Entry(TensorInfo info, long begin, long end) {
     }
@@ -82,7 +91,7 @@ final class SafetensorsFile implements Weights {
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(channel, header, 8);
             long dataStart = 8 + headerLen;
-            Map<String, Entry> entries = parseHeader(file, new String(header.array(), StandardCharsets.UTF_8), size - dataStart);
+            Map<String, Entry> entries = parseHeader(file, header.array(), size - dataStart);
             return new SafetensorsFile(file, channel, dataStart, entries);
         } catch (WeightsException | RuntimeException e) {
             closeQuietly(channel);
@@ -93,10 +102,19 @@ final class SafetensorsFile implements Weights {
         }
     }
 
-    private static Map<String, Entry> parseHeader(Path file, String text, long dataBytes) throws WeightsException {
+    private static Map<String, Entry> parseHeader(Path file, byte[] header, long dataBytes) throws WeightsException {
+        if (header[0] != '{') {
+            throw new WeightsException(file + " is not a safetensors file: its header does not begin with '{'");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(header)).toString();
+        } catch (CharacterCodingException e) {
+            throw new WeightsException(file + " has a malformed safetensors header: not UTF-8");
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(text.strip());
+            root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new WeightsException(file + " has a malformed safetensors header (not JSON): " + e.getOriginalMessage());
         }
@@ -108,6 +126,7 @@ final class SafetensorsFile implements Weights {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
             if (name.equals("__metadata__")) {
+                checkMetadata(file, field.getValue());
                 continue;
             }
             JsonNode t = field.getValue();
@@ -124,14 +143,13 @@ final class SafetensorsFile implements Weights {
             }
             long[] shape = new long[shapeNode.size()];
             for (int i = 0; i < shape.length; i++) {
-                JsonNode d = shapeNode.get(i);
-                if (!d.canConvertToLong() || d.asLong() < 0) {
+                shape[i] = count(shapeNode.get(i));
+                if (shape[i] < 0) {
                     throw new WeightsException(file + ": tensor " + name + " has a bad shape " + shapeNode);
                 }
-                shape[i] = d.asLong();
             }
-            long begin = offsets.get(0).asLong(-1);
-            long end = offsets.get(1).asLong(-1);
+            long begin = count(offsets.get(0));
+            long end = count(offsets.get(1));
             TensorInfo info = new TensorInfo(name, type, shape);
             long expected;
             try {
@@ -140,7 +158,7 @@ final class SafetensorsFile implements Weights {
                 throw new WeightsException(file + ": tensor " + name + " has an impossible shape " + info.shapeText());
             }
             if (begin < 0 || end < begin || end > dataBytes) {
-                throw new WeightsException(file + " is truncated or corrupt: tensor " + name + " spans bytes " + begin + ".." + end
+                throw new WeightsException(file + " is truncated or corrupt: tensor " + name + " spans bytes " + offsets
                         + " of a data section of " + dataBytes);
             }
             if (end - begin != expected) {
@@ -149,7 +167,53 @@ final class SafetensorsFile implements Weights {
             }
             entries.put(name, new Entry(info, begin, end));
         }
+        checkCoverage(file, entries.values(), dataBytes);
         return entries;
+    }
+
+    /** A non-negative JSON integer, or -1 (strings, fractions and numbers past a long are not counts). */
+    private static long count(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0 ? n.asLong() : -1;
+    }
+
+    /** The spec: "free form string-to-string map. Arbitrary JSON is not allowed, all values must be strings". */
+    private static void checkMetadata(Path file, JsonNode metadata) throws WeightsException {
+        if (!metadata.isObject()) {
+            throw new WeightsException(file + " has a malformed safetensors header: __metadata__ is not an object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new WeightsException(file + " has a malformed safetensors header: __metadata__ value "
+                        + e.getKey() + " is not a string");
+            }
+        }
+    }
+
+    /**
+     * The reference reader sorts tensors by data_offsets and requires each to start where the last
+     * ended, and the last to end at the end of the file: "the byte buffer needs to be entirely
+     * indexed, and cannot contain holes" (no overlaps, no gaps, no trailing bytes).
+     */
+    private static void checkCoverage(Path file, Collection<Entry> entries, long dataBytes) throws WeightsException {
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long at = 0;
+        String previous = null;
+        for (Entry e : byOffset) {
+            if (e.begin() != at) {
+                throw new WeightsException(file + " is corrupt: tensor " + e.info().name() + " starts at byte " + e.begin()
+                        + " of the data section, but " + (previous == null ? "the section starts at 0"
+                        : "the tensor before it, " + previous + ", ends at " + at)
+                        + (e.begin() < at ? " (they overlap)" : " (a gap)"));
+            }
+            at = e.end();
+            previous = e.info().name();
+        }
+        if (at != dataBytes) {
+            throw new WeightsException(file + " is corrupt: its tensors cover " + at + " bytes of a data section of "
+                    + dataBytes + " (bytes after the last tensor)");
+        }
     }
 
     @Override
@@ -178,8 +242,8 @@ final class SafetensorsFile implements Weights {
             throw new WeightsException(file + ": tensor " + name + " holds " + e.info().dtype() + ", not floating-point weights");
         }
         long length = e.end() - e.begin();
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new WeightsException(file + ": tensor " + name + " is over 2 GB on its own; not supported");
+        if (e.info().elements() * Math.max(4, e.info().dtype().bytes()) > Integer.MAX_VALUE - 8) {
+            throw new WeightsException(file + ": tensor " + name + " is over 2 GB as float32; not supported");
         }
         try {
             ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), length);

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,7 +84,8 @@ final class ShardedWeights implements Weights {
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String file = e.getValue().asText("");
-            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")
+                    || file.toLowerCase(Locale.ROOT).endsWith(".index.json")) {
                 throw new WeightsException(index + " maps " + e.getKey() + " to \"" + file
                         + "\": a shard must be a file name beside the index");
             }

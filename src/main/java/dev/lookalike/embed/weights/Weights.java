@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Named tensors of a checkpoint, read without holding the whole file in memory: the file is mapped,
- * and only the tensor asked for is touched. Not thread-safe; close it when the weights are loaded.
+ * Named tensors of a checkpoint, read without holding the whole file in memory: a safetensors file is
+ * mapped, a PyTorch zip read entry by entry, and only the tensor asked for is touched. Not thread-safe; close it when the weights are loaded.
  */
 public interface Weights extends AutoCloseable {
 
