@@ -11,6 +11,7 @@ Everything is deterministic (fixed seeds, no timestamps), so rerunning it rewrit
 unless the Pillow/torchvision versions change; the versions used are recorded in expected.json.
 """
 
+import hashlib
 import io
 import json
 import pathlib
@@ -113,6 +114,48 @@ def raw_png(width, height, bit_depth, colour_type, rows):
             + png_chunk(b"IEND", b""))
 
 
+def riff_chunks(webp):
+    """[(fourcc, payload)] of a WebP file's top-level chunks."""
+    assert webp[:4] == b"RIFF" and webp[8:12] == b"WEBP"
+    chunks, at = [], 12
+    while at + 8 <= len(webp):
+        kind, size = webp[at:at + 4], struct.unpack("<I", webp[at + 4:at + 8])[0]
+        chunks.append((kind, webp[at + 8:at + 8 + size]))
+        at += 8 + size + (size & 1)
+    return chunks
+
+
+def riff_chunk(kind, payload):
+    return kind + struct.pack("<I", len(payload)) + payload + (b"\0" if len(payload) & 1 else b"")
+
+
+def u24(v):
+    return struct.pack("<I", v)[:3]
+
+
+def animated_webp(canvas, frames):
+    """An animated WebP written by hand, so the first frame can be a sub-rectangle at an offset (Pillow's
+    encoder would choose its own). frames: [(x, y, still WebP file)]; each still's ALPH and VP8/VP8L chunks
+    become the frame's data; frames blend, are not disposed, last 100 ms."""
+    width, height = canvas
+    body = riff_chunk(b"VP8X", bytes([0x10 | 0x02, 0, 0, 0]) + u24(width - 1) + u24(height - 1))
+    body += riff_chunk(b"ANIM", struct.pack("<IH", 0xFFFFFFFF, 0))
+    for x, y, still in frames:
+        inner = [(k, v) for k, v in riff_chunks(still) if k in (b"ALPH", b"VP8 ", b"VP8L")]
+        fw, fh = Image.open(io.BytesIO(still)).size
+        header = u24(x // 2) + u24(y // 2) + u24(fw - 1) + u24(fh - 1) + u24(100) + bytes([0])
+        body += riff_chunk(b"ANMF", header + b"".join(riff_chunk(k, v) for k, v in inner))
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+def pillow_rgb(data):
+    """What Pillow decodes (first frame), as the app's RGB: alpha composited on white. (mode, HxWx3 array)"""
+    im = Image.open(io.BytesIO(data))
+    im.load()
+    rgb = composite_on_white(im) if im.mode == "RGBA" else np.asarray(im.convert("RGB"))
+    return im.mode, rgb
+
+
 def save_bytes(im, fmt, **kwargs):
     buf = io.BytesIO()
     im.save(buf, fmt, **kwargs)
@@ -126,7 +169,7 @@ def main():
     expected = {
         "generator": "tools/make_image_fixtures.py",
         "versions": {"pillow": PIL.__version__, "torch": torch.__version__,
-                     "torchvision": torchvision.__version__},
+                     "torchvision": torchvision.__version__, "libwebp": features.version("webp")},
         "mean": MEAN, "std": STD,
         "golden": [], "decode": {},
     }
@@ -233,6 +276,27 @@ def main():
                corner_points(60, 40, 4), 12)
         webp_alpha = save_bytes(rgba, "WEBP", lossless=True)
         expect("alpha.webp", webp_alpha, "webp", composite_on_white(rgba), corner_points(48, 32, 2), 0)
+        # Lossy colour with a lossless alpha plane (VP8X + ALPH + VP8), the usual shop WebP with transparency.
+        lossy_alpha = save_bytes(rgba, "WEBP", quality=90)
+        expect("lossy_alpha.webp", lossy_alpha, "webp", pillow_rgb(lossy_alpha)[1], corner_points(48, 32, 2), 12)
+        # Animated: a 30x20 first frame at (6, 4) of a 48x32 canvas (the rest transparent, so white), then
+        # a full green frame that must not show.
+        first_frame = save_bytes(quadrants(30, 20, QUAD_COLOURS[::-1]).convert("RGBA"), "WEBP", quality=90)
+        green = save_bytes(Image.new("RGBA", (48, 32), (30, 200, 40, 255)), "WEBP", lossless=True)
+        animated = animated_webp((48, 32), [(6, 4, first_frame), (0, 0, green)])
+        assert Image.open(io.BytesIO(animated)).n_frames == 2
+        mode, first = pillow_rgb(animated)
+        assert (first[0:4, :] == 255).all() and (first[:, 0:6] == 255).all(), "outside the first frame is white"
+        expect("animated.webp", animated, "webp", first, [(1, 1), (10, 7), (28, 8), (10, 20), (28, 20), (46, 30)], 12)
+        # Pillow's pixels of every WebP, byte for byte: the libwebp path must reproduce them exactly.
+        webp_pillow = expected["webp_pillow"] = {}
+        for name in ("lossless.webp", "lossy.webp", "alpha.webp", "lossy_alpha.webp", "animated.webp"):
+            mode, rgb = pillow_rgb((OUT / name).read_bytes())
+            h, w = rgb.shape[:2]
+            webp_pillow[name] = {"pillow_mode": mode, "width": w, "height": h,
+                                 "rgb_sha256": hashlib.sha256(rgb.tobytes()).hexdigest(),
+                                 "pixels": samples(rgb, [(0, 0), (w // 3, h // 3), (w // 2, h // 2),
+                                                         (2 * w // 3, 2 * h // 3), (w - 1, h - 1)])}
     else:
         raise SystemExit("this Pillow has no WebP support; install python3-pil with libwebp")
 

@@ -1,5 +1,6 @@
 package dev.lookalike.cli;
 
+import dev.lookalike.embed.DjlTelemetry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -18,6 +19,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String... args) {
+        DjlTelemetry.optOut();
         if (!opensPort(args)) {
             System.setProperty("quarkus.http.host-enabled", "false");
         }

@@ -144,6 +144,65 @@ public final class ClipTokenizer {
         return load(file, DEFAULT_CACHE_CAPACITY);
     }
 
+    /**
+     * Loads Hugging Face's two-file CLIP tokenizer ({@code CLIPTokenizer}'s {@code vocab.json} and
+     * {@code merges.txt}, as published with e.g. openai/clip-vit-base-patch32), giving the same ids as
+     * {@link #load(Path)} gives for OpenAI's merges file or a {@code tokenizer.json}.
+     *
+     * <p>Read as transformers' {@code tokenization_clip.py} reads them: {@code vocab.json} is one JSON
+     * object of token to id, taken as it is; {@code merges.txt}'s first line is a header ({@code #version: 0.2})
+     * and is skipped whatever it says, then at most 48,894 lines are read, one merge of two
+     * whitespace-separated tokens each, ranked in file order (blank lines are skipped). {@code <|startoftext|>}
+     * and {@code <|endoftext|>} come from the vocabulary; a symbol without an id encodes as
+     * {@code <|endoftext|>}, CLIPTokenizer's {@code unk_token}. Either file may be gzipped.
+     *
+     * @param vocabJson {@code vocab.json}
+     * @param mergesTxt {@code merges.txt}
+     * @return the tokenizer, never null
+     * @throws IOException if a file cannot be read or is not UTF-8; if {@code vocab.json} is not valid JSON,
+     *                     not an object, or has an id that is not a non-negative integer; if a merge line is
+     *                     not two tokens; if a merge's tokens or result, {@code <|startoftext|>} or
+     *                     {@code <|endoftext|>} have no id in {@code vocab.json} (each message names the file,
+     *                     and the line or token)
+     */
+    public static ClipTokenizer load(Path vocabJson, Path mergesTxt) throws IOException {
+        Objects.requireNonNull(vocabJson, "vocabJson");
+        Objects.requireNonNull(mergesTxt, "mergesTxt");
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(readText(vocabJson));
+        } catch (JsonProcessingException e) {
+            throw new IOException("Vocabulary file " + vocabJson + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException("Vocabulary file " + vocabJson + " is not a JSON object of token to id");
+        }
+        Map<String, Integer> vocabulary = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            vocabulary.put(entry.getKey(), requireId(vocabJson, entry.getValue(), "\"" + entry.getKey() + "\""));
+        }
+        String mergesText = readText(mergesTxt);
+        List<Pair> merges = mergeLines(mergesTxt, mergesText);
+        List<Integer> lines = mergeLineNumbers(mergesText);
+        for (int i = 0; i < merges.size(); i++) {
+            Pair m = merges.get(i);
+            for (String token : List.of(m.first(), m.second(), m.first() + m.second())) {
+                if (!vocabulary.containsKey(token)) {
+                    throw new IOException("Merges file " + mergesTxt + " line " + lines.get(i) + ": '" + m.first() + " "
+                            + m.second() + "' needs '" + token + "', which vocabulary file " + vocabJson + " has no id for");
+                }
+            }
+        }
+        for (String special : List.of(START_OF_TEXT, END_OF_TEXT)) {
+            if (!vocabulary.containsKey(special)) {
+                throw new IOException("Vocabulary file " + vocabJson + " has no id for " + special);
+            }
+        }
+        int endOfText = vocabulary.get(END_OF_TEXT);
+        return new ClipTokenizer(vocabulary, merges, END_OF_WORD, vocabulary.get(START_OF_TEXT), endOfText, endOfText,
+                DEFAULT_CACHE_CAPACITY);
+    }
+
     /** As {@link #load(Path)}, with a chosen cache size (tests use a tiny one to exercise eviction). */
     static ClipTokenizer load(Path file, int cacheCapacity) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -334,20 +393,7 @@ public final class ClipTokenizer {
         if (text.isBlank()) {
             throw new IOException("Merges file " + file + " is empty");
         }
-        String[] lines = text.split("\n", -1);
-        List<Pair> merges = new ArrayList<>();
-        for (int i = 1; i < lines.length && i <= MAX_MERGES; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] parts = line.split("\\s+");
-            if (parts.length != 2) {
-                throw new IOException("Merges file " + file + " line " + (i + 1)
-                        + ": expected two symbols separated by a space, got '" + line + "'");
-            }
-            merges.add(new Pair(parts[0], parts[1]));
-        }
+        List<Pair> merges = mergeLines(file, text);
         Map<String, Integer> vocabulary = new HashMap<>();
         int id = 0;
         for (char c : BYTE_CHARS_IN_ORDER) {
@@ -365,6 +411,40 @@ public final class ClipTokenizer {
         vocabulary.put(START_OF_TEXT, startOfText);
         vocabulary.put(END_OF_TEXT, endOfText);
         return new ClipTokenizer(vocabulary, merges, END_OF_WORD, startOfText, endOfText, -1, cacheCapacity);
+    }
+
+    /**
+     * The merges of a merges file as both the reference and transformers read it: the first line is a
+     * header, then at most {@link #MAX_MERGES} lines, blank ones skipped.
+     */
+    private static List<Pair> mergeLines(Path file, String text) throws IOException {
+        String[] lines = text.split("\n", -1);
+        List<Pair> merges = new ArrayList<>();
+        for (int i = 1; i < lines.length && i <= MAX_MERGES; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            if (parts.length != 2) {
+                throw new IOException("Merges file " + file + " line " + (i + 1)
+                        + ": expected two symbols separated by a space, got '" + line + "'");
+            }
+            merges.add(new Pair(parts[0], parts[1]));
+        }
+        return merges;
+    }
+
+    /** The 1-based line number of each merge {@link #mergeLines} returns, for messages. */
+    private static List<Integer> mergeLineNumbers(String text) {
+        String[] lines = text.split("\n", -1);
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 1; i < lines.length && i <= MAX_MERGES; i++) {
+            if (!lines[i].isBlank()) {
+                numbers.add(i + 1);
+            }
+        }
+        return numbers;
     }
 
     private static ClipTokenizer fromTokenizerJson(Path file, String text, int cacheCapacity) throws IOException {

@@ -31,7 +31,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * upright opaque RGB image or throws {@link ImageDecodeException} with a message a person can act on.
  *
  * <p>Formats: JPEG (baseline, progressive, greyscale, CMYK/YCCK through TwelveMonkeys), PNG (1–16 bit,
- * palette, grey, alpha), WebP (lossy and lossless, through TwelveMonkeys), GIF (first frame), BMP, TIFF.
+ * palette, grey, alpha), WebP (lossy, lossless, alpha, first frame of an animation: through libwebp as Pillow
+ * decodes it when {@link WebP} finds it installed, else TwelveMonkeys), GIF (first frame), BMP, TIFF.
  * The file type is recognised from its magic number, not its name or the server's content type: shops
  * serve HTML error pages as {@code .jpg}, and ImageIO's WBMP reader would claim almost any unknown bytes.
  *
@@ -58,6 +59,7 @@ public final class ImageDecoder {
 
     private final long maxPixels;
     private final boolean turbo;
+    private final boolean libwebp;
 
     /** A decoder with {@link #DEFAULT_MAX_PIXELS}. */
     public ImageDecoder() {
@@ -74,11 +76,17 @@ public final class ImageDecoder {
 
     /** With {@code turbo} false, JPEGs go through ImageIO even where TurboJPEG is installed (tests). */
     ImageDecoder(long maxPixels, boolean turbo) {
+        this(maxPixels, turbo, WebP.available());
+    }
+
+    /** With {@code libwebp} false, WebPs go through TwelveMonkeys even where libwebp is installed (tests). */
+    ImageDecoder(long maxPixels, boolean turbo, boolean libwebp) {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
         this.maxPixels = maxPixels;
         this.turbo = turbo && TurboJpeg.available();
+        this.libwebp = libwebp && WebP.available();
     }
 
     /** The largest width × height this decoder accepts. */
@@ -188,6 +196,21 @@ public final class ImageDecoder {
             }
             // CMYK, warnings, damage: ImageIO decodes it or says precisely what is wrong
         }
+        if ("webp".equals(format) && libwebp) {
+            WebP.Features features = WebP.features(bytes);
+            if (features != null) {
+                checkSize(features.width(), features.height());
+                BufferedImage exact = WebP.decode(bytes, features);
+                if (exact != null) {
+                    return exact;
+                }
+            }
+            // damage, truncation: TwelveMonkeys decodes it or says precisely what is wrong
+        }
+        int[] canvas = "webp".equals(format) ? WebP.animationCanvas(bytes) : null;
+        if (canvas != null) {
+            checkSize(canvas[0], canvas[1]);
+        }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in, format);
             if (reader == null) {
@@ -218,7 +241,7 @@ public final class ImageDecoder {
                 if (image == null) {
                     throw new ImageDecodeException("unsupported or corrupt image data");
                 }
-                return image;
+                return canvas != null ? WebP.onCanvas(bytes, image) : image;
             } finally {
                 reader.dispose();
             }

@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * Turns an RGB image into the tensor a CLIP image encoder takes, exactly as the Python reference does:
  * torchvision's {@code Resize(size, BICUBIC)} on a Pillow image (shortest side to {@code size}),
- * {@code CenterCrop(size)}, {@code ToTensor()} and {@code Normalize(mean, std)}.
+ * {@code CenterCrop(size)}, {@code ToTensor()} and {@code Normalize(mean, std)}; or, with
+ * {@link ImageSpec#CROP_CENTER_FLOOR}, transformers' {@code CLIPImageProcessor}, whose centre crop rounds
+ * its offset down (its resize is the same, see {@link #resizedCrop}).
  *
  * <p>The resize reproduces Pillow's fixed-point arithmetic (see {@link ImageResampler}), so the 8-bit
  * crop equals Pillow's, and the normalisation uses the same float32 operations as torch, so the
@@ -21,6 +23,8 @@ public final class ImagePreprocessor {
     private final ImageSpec spec;
     private final int size;
     private final ImageResampler.Filter filter;
+    /** transformers' centre crop rather than torchvision's. */
+    private final boolean floorCrop;
     /** normalised[c][v]: the tensor value of sample v in channel c, computed once. */
     private final float[][] normalised = new float[3][256];
 
@@ -31,6 +35,7 @@ public final class ImagePreprocessor {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.size = spec.size();
         this.filter = ImageResampler.Filter.named(spec.interpolation());
+        this.floorCrop = ImageSpec.CROP_CENTER_FLOOR.equals(spec.crop());
         float[] mean = spec.mean();
         float[] std = spec.std();
         for (int c = 0; c < 3; c++) {
@@ -84,6 +89,9 @@ public final class ImagePreprocessor {
         int w = rgb.getWidth();
         int h = rgb.getHeight();
         // torchvision's Resize(int): the shortest side becomes size, the other int(size * long / short).
+        // transformers' CLIPImageProcessor ({"shortest_edge": size}) computes the same in
+        // image_transforms.get_resize_output_image_size(default_to_square=False):
+        // new_long = int(requested_new_short * long / short), then resizes with Pillow too.
         int shortSide = Math.min(w, h);
         int longSide = Math.max(w, h);
         int newLong = (int) ((double) ((long) size * longSide) / shortSide);
@@ -91,7 +99,11 @@ public final class ImagePreprocessor {
         int newH = w <= h ? newLong : size;
         Pixels px = Pixels.of(rgb);
         return ImageResampler.resize(px.data, px.offset, px.stride, w, h, newW, newH, filter,
-                cropOffset(newW, size), cropOffset(newH, size), size, size);
+                offset(newW), offset(newH), size, size);
+    }
+
+    private int offset(int n) {
+        return floorCrop ? cropOffsetFloor(n, size) : cropOffset(n, size);
     }
 
     /**
@@ -104,6 +116,18 @@ public final class ImagePreprocessor {
             return -((crop - n) / 2);
         }
         return (int) Math.rint((n - crop) / 2.0);
+    }
+
+    /**
+     * transformers' centre crop offset along one axis ({@code image_transforms.center_crop}, which
+     * CLIPImageProcessor calls): {@code (n - crop) // 2}, rounding down; when the image is smaller than the
+     * crop it is zero padded by {@code ceil((crop - n) / 2)} on the leading side, so minus that.
+     */
+    static int cropOffsetFloor(int n, int crop) {
+        if (crop > n) {
+            return -((crop - n + 1) / 2);
+        }
+        return (n - crop) / 2;
     }
 
     /**

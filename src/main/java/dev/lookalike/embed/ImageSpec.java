@@ -14,12 +14,22 @@ import java.util.Objects;
  * @param resize        how the image is scaled before cropping; only {@code "shortest"} (the shortest
  *                      side becomes {@code size}, as torchvision's {@code Resize(int)}) is supported
  * @param interpolation {@code "bicubic"} or {@code "bilinear"}, with Pillow's antialiasing filters
- * @param crop          only {@code "center"} (torchvision's {@code CenterCrop})
+ * @param crop          {@value #CROP_CENTER}: torchvision's {@code CenterCrop}, offset
+ *                      {@code int(round((n - size) / 2.0))}, rounding half to even (OpenAI's CLIP and
+ *                      every package before this mode existed); or {@value #CROP_CENTER_FLOOR}: transformers'
+ *                      {@code CLIPImageProcessor} ({@code image_transforms.center_crop}), offset
+ *                      {@code (n - size) // 2}. They differ by one pixel when {@code n - size} is odd and
+ *                      its half rounds up to an even number (227 → 224: torchvision 2, transformers 1).
  * @param mean          per-channel mean (R, G, B) subtracted after scaling samples to 0..1
  * @param std           per-channel standard deviation (R, G, B) divided by afterwards; all positive
  */
 @io.quarkus.runtime.annotations.RegisterForReflection // read by Jackson, also in a native executable
 public record ImageSpec(int size, String resize, String interpolation, String crop, float[] mean, float[] std) {
+
+    /** torchvision's {@code CenterCrop}: the offset rounds half to even. */
+    public static final String CROP_CENTER = "center";
+    /** transformers' {@code CLIPImageProcessor} centre crop: the offset rounds down. */
+    public static final String CROP_CENTER_FLOOR = "center-floor";
 
     /** The largest {@link #size} accepted; far beyond any CLIP model, small enough to bound memory. */
     public static final int MAX_SIZE = 4096;
@@ -40,8 +50,9 @@ public record ImageSpec(int size, String resize, String interpolation, String cr
             throw new IllegalArgumentException(
                     "image.interpolation must be \"bicubic\" or \"bilinear\", got " + quoted(interpolation));
         }
-        if (!"center".equals(crop)) {
-            throw new IllegalArgumentException("image.crop must be \"center\", got " + quoted(crop));
+        if (!CROP_CENTER.equals(crop) && !CROP_CENTER_FLOOR.equals(crop)) {
+            throw new IllegalArgumentException("image.crop must be \"" + CROP_CENTER + "\" or \"" + CROP_CENTER_FLOOR
+                    + "\", got " + quoted(crop));
         }
         mean = checkedTriple("image.mean", mean, false);
         std = checkedTriple("image.std", std, true);
@@ -54,7 +65,7 @@ public record ImageSpec(int size, String resize, String interpolation, String cr
      * @throws IllegalArgumentException if {@code size} is outside 1..{@value #MAX_SIZE}
      */
     public static ImageSpec openAiClip(int size) {
-        return new ImageSpec(size, "shortest", "bicubic", "center",
+        return new ImageSpec(size, "shortest", "bicubic", CROP_CENTER,
                 new float[] {0.48145466f, 0.4578275f, 0.40821073f},
                 new float[] {0.26862954f, 0.26130258f, 0.27577711f});
     }

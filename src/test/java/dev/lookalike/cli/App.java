@@ -23,9 +23,15 @@ final class App {
     private App() {}
 
     static ProcessBuilder builder(Path workDir, String... args) {
+        return builder(workDir, List.of(), args);
+    }
+
+    /** As {@link #builder(Path, String...)}, with {@code jvmOptions} before {@code -jar}. */
+    static ProcessBuilder builder(Path workDir, List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         cmd.addAll(List.of(args));

@@ -295,7 +295,150 @@ class ClipTokenizerTest {
         assertSameAcrossThreads(tok, texts);
     }
 
+    // ---- Hugging Face's vocab.json + merges.txt, converted from OpenAI's file as HF laid them out ----
+
+    @Test
+    void hfFilesFromTheTinyVocabularyMatchPyTorchIds() throws IOException {
+        Path openAi = Fixtures.model("tiny-clip").resolve("bpe_tiny_vocab.txt.gz");
+        Path[] hf = writeHfFiles(openAi, "tiny");
+        ClipTokenizer tok = ClipTokenizer.load(hf[0], hf[1]);
+        JsonNode vocabulary = Fixtures.GOLDEN.get("vocabulary");
+        assertEquals(vocabulary.get("vocab_size").asInt(), tok.vocabSize());
+        assertEquals(vocabulary.get("sot").asInt(), tok.startOfText());
+        assertEquals(vocabulary.get("eot").asInt(), tok.endOfText());
+        int contextLength = Fixtures.GOLDEN.get("context_length").asInt();
+        JsonNode texts = Fixtures.GOLDEN.get("fixtures").get("tiny-clip").get("texts");
+        assertTrue(texts.size() > 0);
+        for (JsonNode t : texts) {
+            int[] ids = JSON.convertValue(t.get("ids"), int[].class);
+            int[] encoded = tok.encode(t.get("text").asText(), contextLength);
+            assertArrayEquals(ids, Arrays.copyOf(encoded, ids.length), t.get("text").asText());
+        }
+        ClipTokenizer openAiTok = ClipTokenizer.load(openAi);
+        for (String text : List.of("Hello, WORLD!", "it's 42", "&amp; é \uD83D\uDEC1", "")) {
+            assertArrayEquals(openAiTok.encode(text, 77), tok.encode(text, 77), text);
+        }
+    }
+
+    @Test
+    void realHfFilesMatchReferenceIds() throws IOException {
+        Path openAi = clipDir().resolve("bpe_simple_vocab_16e6.txt.gz");
+        if (!Files.isRegularFile(openAi)) {
+            System.out.println("ClipTokenizerTest: skipped, OpenAI's CLIP vocabulary not found at " + openAi);
+        }
+        assumeTrue(Files.isRegularFile(openAi), "OpenAI's CLIP vocabulary not found at " + openAi);
+        Path[] hf = writeHfFiles(openAi, "clip");
+        // the facts of openai/clip-vit-base-patch32's files
+        assertEquals(49408, JSON.readTree(hf[0].toFile()).size());
+        List<String> mergeLines = Files.readAllLines(hf[1]);
+        assertEquals("#version: 0.2", mergeLines.get(0));
+        assertEquals(48894 + 1, mergeLines.size());
+        ClipTokenizer tok = ClipTokenizer.load(hf[0], hf[1]);
+        assertEquals(49406, tok.startOfText());
+        assertEquals(49407, tok.endOfText());
+        assertEquals(49408, tok.vocabSize());
+        JsonNode golden = golden();
+        assertGolden(tok, golden);
+    }
+
+    @Test
+    void hfFilesRejectMalformedInputNamingTheFile() throws IOException {
+        Path[] hf = writeHfFiles(Fixtures.model("tiny-clip").resolve("bpe_tiny_vocab.txt.gz"), "ok");
+        Path vocab = hf[0];
+        Path merges = hf[1];
+
+        Path badJson = Files.writeString(tmp.resolve("bad-vocab.json"), "{\"a\": 0,");
+        IOException e = assertThrows(IOException.class, () -> ClipTokenizer.load(badJson, merges));
+        assertTrue(e.getMessage().contains(badJson.toString()) && e.getMessage().contains("not valid JSON"), e.getMessage());
+
+        Path notObject = Files.writeString(tmp.resolve("array-vocab.json"), "[\"a\", \"b\"]");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(notObject, merges));
+        assertTrue(e.getMessage().contains(notObject.toString()) && e.getMessage().contains("not a JSON object"),
+                e.getMessage());
+
+        Path badId = Files.writeString(tmp.resolve("bad-id.json"), "{\"a\": \"zero\"}");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(badId, merges));
+        assertTrue(e.getMessage().contains(badId.toString()) && e.getMessage().contains("\"a\""), e.getMessage());
+
+        Path threeTokens = Files.writeString(tmp.resolve("three.txt"), "#version: 0.2\nh e\nfoo bar baz\n");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(vocab, threeTokens));
+        assertTrue(e.getMessage().contains(threeTokens.toString()) && e.getMessage().contains("line 3"), e.getMessage());
+
+        Path oneToken = Files.writeString(tmp.resolve("one.txt"), "#version: 0.2\nhe\n");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(vocab, oneToken));
+        assertTrue(e.getMessage().contains(oneToken.toString()) && e.getMessage().contains("line 2"), e.getMessage());
+
+        Path unknownResult = Files.writeString(tmp.resolve("unknown.txt"), "#version: 0.2\nh e\nq z\n");
+        Map<String, Integer> noQz = new LinkedHashMap<>(JSON.readValue(vocab.toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Integer>>() {}));
+        noQz.remove("qz");
+        noQz.remove("he");
+        Path smallVocab = tmp.resolve("small-vocab.json");
+        JSON.writeValue(smallVocab.toFile(), noQz);
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(smallVocab, unknownResult));
+        assertTrue(e.getMessage().contains(unknownResult.toString()) && e.getMessage().contains(smallVocab.toString())
+                && e.getMessage().contains("line 2") && e.getMessage().contains("'he'"), e.getMessage());
+
+        Map<String, Integer> noStart = new LinkedHashMap<>(noQz);
+        noStart.put("he", 0);
+        noStart.remove("<|startoftext|>");
+        Path noStartVocab = tmp.resolve("no-start.json");
+        JSON.writeValue(noStartVocab.toFile(), noStart);
+        Path fine = Files.writeString(tmp.resolve("fine.txt"), "#version: 0.2\nh e\n");
+        e = assertThrows(IOException.class, () -> ClipTokenizer.load(noStartVocab, fine));
+        assertTrue(e.getMessage().contains(noStartVocab.toString()) && e.getMessage().contains("<|startoftext|>"),
+                e.getMessage());
+
+        Path missing = tmp.resolve("missing.json");
+        assertThrows(IOException.class, () -> ClipTokenizer.load(missing, merges));
+    }
+
     // ---- helpers ----
+
+    /**
+     * OpenAI's merges file rewritten as Hugging Face's CLIPTokenizer files: {@code vocab.json}, one JSON object
+     * of token to id in id order (256 byte symbols in bytes_to_unicode order, the same with {@code </w>}, one
+     * per merge, then the two special tokens), and {@code merges.txt}, {@code #version: 0.2} then the first
+     * 48,894 merges. Built here from the bytes-to-unicode rule, independently of the tokenizer under test.
+     */
+    private Path[] writeHfFiles(Path openAiMerges, String prefix) throws IOException {
+        String text;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(openAiMerges))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String[] lines = text.strip().split("\n");
+        List<String> merges = new ArrayList<>();
+        for (int i = 1; i < lines.length && merges.size() < 48_894; i++) {
+            merges.add(lines[i]);
+        }
+        List<String> bytes = new ArrayList<>();
+        List<Integer> shifted = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            if (printable) {
+                bytes.add(String.valueOf((char) b));
+            } else {
+                shifted.add(b);
+            }
+        }
+        for (int i = 0; i < shifted.size(); i++) {
+            bytes.add(String.valueOf((char) (256 + i)));
+        }
+        List<String> tokens = new ArrayList<>(bytes);
+        bytes.forEach(b -> tokens.add(b + "</w>"));
+        merges.forEach(m -> tokens.add(m.replace(" ", "")));
+        tokens.add("<|startoftext|>");
+        tokens.add("<|endoftext|>");
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        for (int id = 0; id < tokens.size(); id++) {
+            vocab.put(tokens.get(id), id); // ids are positions; a repeated token keeps the later one
+        }
+        Path vocabJson = Files.createDirectories(tmp.resolve(prefix)).resolve("vocab.json");
+        Files.writeString(vocabJson, JSON.writeValueAsString(vocab));
+        Path mergesTxt = tmp.resolve(prefix).resolve("merges.txt");
+        Files.writeString(mergesTxt, "#version: 0.2\n" + String.join("\n", merges) + "\n");
+        return new Path[] {vocabJson, mergesTxt};
+    }
 
     private ClipTokenizer tiny() throws IOException {
         return ClipTokenizer.load(Files.writeString(tmp.resolve("tiny-merges.txt"), TINY_MERGES));

@@ -103,6 +103,66 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void cropOffsetFloorRoundsDownLikeTransformers() {
+        assertEquals(26, ImagePreprocessor.cropOffsetFloor(277, 224)); // 53 // 2: same as round-half-even here
+        assertEquals(1, ImagePreprocessor.cropOffsetFloor(227, 224)); // 3 // 2 == 1; torchvision says 2
+        assertEquals(3, ImagePreprocessor.cropOffsetFloor(231, 224)); // 7 // 2 == 3; torchvision round(3.5) == 4
+        assertEquals(2, ImagePreprocessor.cropOffsetFloor(229, 224)); // 5 // 2 == 2; torchvision round(2.5) == 2
+        assertEquals(0, ImagePreprocessor.cropOffsetFloor(225, 224));
+        assertEquals(0, ImagePreprocessor.cropOffsetFloor(224, 224));
+        assertEquals(-3, ImagePreprocessor.cropOffsetFloor(219, 224)); // pads ceil(5 / 2) == 3 before, 2 after
+        assertEquals(-2, ImagePreprocessor.cropOffsetFloor(220, 224));
+    }
+
+    @Test
+    void centerFloorCropsOnePixelEarlierWhereTheHalfRoundsUp() {
+        // 11 x 8 at size 8: no resize, 3 spare columns; torchvision starts at round(1.5) == 2, transformers at 1
+        BufferedImage columns = new BufferedImage(11, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 11; x++) {
+                columns.setRGB(x, y, (x * 20) << 16 | (200 - x * 10) << 8 | 7 * y);
+            }
+        }
+        int[] torchvision = new ImagePreprocessor(spec(8, "bicubic", ImageSpec.CROP_CENTER)).resizedCrop(columns);
+        int[] transformers = new ImagePreprocessor(spec(8, "bicubic", ImageSpec.CROP_CENTER_FLOOR)).resizedCrop(columns);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertEquals(columns.getRGB(x + 2, y) & 0xFFFFFF, torchvision[y * 8 + x], "torchvision " + x + "," + y);
+                assertEquals(columns.getRGB(x + 1, y) & 0xFFFFFF, transformers[y * 8 + x], "transformers " + x + "," + y);
+            }
+        }
+        // after a real resize (22 x 16 and 16 x 22 to 11 x 8 and 8 x 11) the two crops of one image are one
+        // pixel apart along the long side and identical otherwise
+        BufferedImage photo = new BufferedImage(22, 16, BufferedImage.TYPE_INT_RGB);
+        java.util.Random rnd = new java.util.Random(3);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 22; x++) {
+                photo.setRGB(x, y, rnd.nextInt(0x1000000));
+            }
+        }
+        BufferedImage portrait = new BufferedImage(16, 22, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 22; y++) {
+            for (int x = 0; x < 16; x++) {
+                portrait.setRGB(x, y, photo.getRGB(y, x));
+            }
+        }
+        for (String interpolation : List.of("bicubic", "bilinear")) {
+            ImagePreprocessor round = new ImagePreprocessor(spec(8, interpolation, ImageSpec.CROP_CENTER));
+            ImagePreprocessor floor = new ImagePreprocessor(spec(8, interpolation, ImageSpec.CROP_CENTER_FLOOR));
+            int[] wideRound = round.resizedCrop(photo);
+            int[] wideFloor = floor.resizedCrop(photo);
+            int[] tallRound = round.resizedCrop(portrait);
+            int[] tallFloor = floor.resizedCrop(portrait);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 1; x < 8; x++) {
+                    assertEquals(wideRound[y * 8 + x - 1], wideFloor[y * 8 + x], interpolation + " wide " + x + "," + y);
+                    assertEquals(tallRound[(x - 1) * 8 + y], tallFloor[x * 8 + y], interpolation + " tall " + y + "," + x);
+                }
+            }
+        }
+    }
+
+    @Test
     void subImagesAreReadInPlaceCorrectly() throws Exception {
         BufferedImage rgb = decoder.decode(ImageDecoderTest.fixture("photo_320x240.png")).image();
         BufferedImage sub = rgb.getSubimage(17, 9, 250, 200);
@@ -180,6 +240,8 @@ class ImagePreprocessorTest {
                     {"size": 224, "resize": "shortest", "interpolation": "bicubic", "crop": "center",
                      "mean": [0.48145466, 0.4578275, 0.40821073], "std": [0.26862954, 0.26130258, 0.27577711]}""";
             assertEquals(ImageSpec.openAiClip(224), new ObjectMapper().readValue(json, ImageSpec.class));
+            ImageSpec floor = new ObjectMapper().readValue(json.replace("\"center\"", "\"center-floor\""), ImageSpec.class);
+            assertEquals(ImageSpec.CROP_CENTER_FLOOR, floor.crop());
         }
 
         @Test
@@ -213,7 +275,11 @@ class ImagePreprocessorTest {
     }
 
     static ImageSpec spec(int size, String interpolation) {
-        return new ImageSpec(size, "shortest", interpolation, "center",
+        return spec(size, interpolation, ImageSpec.CROP_CENTER);
+    }
+
+    static ImageSpec spec(int size, String interpolation, String crop) {
+        return new ImageSpec(size, "shortest", interpolation, crop,
                 new float[] {0.48145466f, 0.4578275f, 0.40821073f},
                 new float[] {0.26862954f, 0.26130258f, 0.27577711f});
     }
