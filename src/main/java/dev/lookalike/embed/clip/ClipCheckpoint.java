@@ -161,16 +161,12 @@ public final class ClipCheckpoint {
     private static ClipTokenizer tokenizer(RepoFiles repo) throws ModelLoadException {
         Optional<Path> vocab = repo.find("vocab.json");
         Optional<Path> merges = repo.find("merges.txt");
-        Path file;
-        if (vocab.isPresent() && merges.isPresent()) {
-            // TODO: ClipTokenizer.load(vocab, merges) (branch misc); CLIP's vocab.json numbers tokens in
-            // the merges' order, which is what the merges file alone gives
-            file = merges.get();
-        } else {
-            file = repo.find("tokenizer.json").orElseThrow(() -> new ModelLoadException(repo.name()
-                    + " has no tokenizer: looked for vocab.json + merges.txt, then tokenizer.json"));
-        }
         try {
+            if (vocab.isPresent() && merges.isPresent()) {
+                return ClipTokenizer.load(vocab.get(), merges.get());
+            }
+            Path file = repo.find("tokenizer.json").orElseThrow(() -> new ModelLoadException(repo.name()
+                    + " has no tokenizer: looked for vocab.json + merges.txt, then tokenizer.json"));
             return ClipTokenizer.load(file);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("cannot read the tokenizer of " + repo.name() + ": " + e.getMessage(), e);

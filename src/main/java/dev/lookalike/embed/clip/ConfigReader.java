@@ -137,9 +137,8 @@ final class ConfigReader {
     /**
      * transformers' {@code center_crop} starts at {@code (n - crop) // 2}; torchvision rounds half to
      * even. Only images whose resized long side exceeds the crop by an odd number of pixels differ.
-     * TODO: "center-floor" once ImageSpec has it (branch misc).
      */
-    static final String TRANSFORMERS_CROP = "center";
+    static final String TRANSFORMERS_CROP = "center-floor";
 
     private static String resample(int pil) {
         return switch (pil) {
