@@ -32,9 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -65,9 +62,7 @@ final class TorchClipModel implements ClipModel {
     private volatile Tower<List<float[]>, float[][]> imageTower;
     private final Tower<int[][], float[][]> textTower;
     private final TextPrecision textPrecision;
-    private final ConcurrentLinkedQueue<WaitingTexts> waitingTexts = new ConcurrentLinkedQueue<>();
-    /** Forward passes of the text tower that {@link #drainTexts} ran, for tests. */
-    private volatile int textPasses;
+    private final TextBatcher textBatcher;
     private final int dim;
     private boolean closed;
 
@@ -89,6 +84,7 @@ final class TorchClipModel implements ClipModel {
         this.models = new ArrayList<>(models);
         this.imageLoader = imageLoader;
         this.textTower = textTower;
+        this.textBatcher = new TextBatcher(name, ids -> normalizeAll(textTower.predict(ids), ids.length));
         this.dim = declaredDim != null ? declaredDim : probeDim();
     }
 
@@ -406,104 +402,27 @@ final class TorchClipModel implements ClipModel {
 
     /**
      * Calls from several threads at once share forward passes: texts that arrive while the tower is
-     * busy wait together and run as one batch (see {@link #drainTexts}).
+     * busy wait together and run as one batch (see {@link TextBatcher}).
      */
     @Override
     public float[][] embedTexts(List<String> texts) {
-        if (texts.isEmpty()) {
-            return new float[0][];
-        }
         int[][] ids = new int[texts.size()][];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = tokenizer.encode(texts.get(i), contextLength);
         }
-        try {
-            if (TorchThread.isCurrent()) {
-                return normalizeAll(textTower.predict(ids), ids.length);
-            }
-            WaitingTexts mine = new WaitingTexts(ids, new CompletableFuture<>());
-            waitingTexts.add(mine);
-            TorchThread.execute(this::drainTexts);
-            return mine.vectors().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddingException("interrupted while waiting for the text tower of " + name, e);
-        } catch (ExecutionException e) {
-            throw new EmbeddingException("text tower of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TranslateException | RuntimeException e) {
-            throw new EmbeddingException("text tower of " + name + " failed: " + e.getMessage(), e);
-        }
+        return textBatcher.embed(ids);
     }
 
-    /** Texts of one {@link #embedTexts} call waiting for the tower, and where their vectors go. */
-    private record WaitingTexts(int[][] ids, CompletableFuture<float[][]> vectors) {
-        int longest() {
-            int n = 0;
-            for (int[] t : ids) {
-                n = Math.max(n, t.length);
-            }
-            return n;
-        }
-    }
-
-    /** At most this many texts, and this many token positions (texts × longest), in one forward pass. */
-    static final int MAX_BATCH_TEXTS = 32;
-    static final int MAX_BATCH_TOKENS = 512;
-
-    /**
-     * On the PyTorch thread: runs every waiting text, as few forward passes as the caps allow. A query
-     * is a handful of tokens, so the tower's time goes into reading its weights, which a batch reads
-     * once for all its texts: ViT-B/32 takes ~11 ms for one text and ~30 ms for eight (2 cores). Each
-     * text's vector is the same as alone, since the tower ignores padding after the end token.
-     */
-    private void drainTexts() {
-        while (true) {
-            List<WaitingTexts> batch = new ArrayList<>();
-            int count = 0;
-            int longest = 0;
-            for (WaitingTexts next; (next = waitingTexts.peek()) != null; ) {
-                int n = count + next.ids().length;
-                int l = Math.max(longest, next.longest());
-                if (!batch.isEmpty() && (n > MAX_BATCH_TEXTS || (long) n * l > MAX_BATCH_TOKENS)) {
-                    break;
-                }
-                batch.add(waitingTexts.poll()); // only this thread takes from the queue
-                count = n;
-                longest = l;
-            }
-            if (batch.isEmpty()) {
-                return;
-            }
-            int[][] ids = new int[count][];
-            int at = 0;
-            for (WaitingTexts w : batch) {
-                for (int[] t : w.ids()) {
-                    ids[at++] = t;
-                }
-            }
-            float[][] vectors;
-            try {
-                textPasses++; // only this thread writes it
-                vectors = normalizeAll(textTower.predict(ids), count);
-            } catch (TranslateException | RuntimeException | Error e) {
-                batch.forEach(w -> w.vectors().completeExceptionally(e)); // no caller is left waiting
-                continue;
-            }
-            at = 0;
-            for (WaitingTexts w : batch) {
-                w.vectors().complete(Arrays.copyOfRange(vectors, at, at + w.ids().length));
-                at += w.ids().length;
-            }
-        }
-    }
+    /** At most this many texts in one forward pass (see {@link TextBatcher}). */
+    static final int MAX_BATCH_TEXTS = TextBatcher.MAX_BATCH_TEXTS;
 
     int textPasses() {
-        return textPasses;
+        return textBatcher.passes();
     }
 
     /** Texts waiting for the text tower right now, for tests. */
     int textsWaiting() {
-        return waitingTexts.stream().mapToInt(w -> w.ids().length).sum();
+        return textBatcher.waiting();
     }
 
     /** Unit-length copies in place; a model that answers for another number of inputs is broken. */

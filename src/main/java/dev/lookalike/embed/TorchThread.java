@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads, a ViT-B/32 text query took ~15 ms instead of ~9 ms on 2 cores. Funnelling all calls
  * through this thread keeps a single team whose workers stay hot; callers wait for their turn, which
  * costs nothing since every call already uses all cores.
+ *
+ * <p>Public for the Java towers in {@code embed.clip}, which run their NDArray operations here; nothing
+ * outside the embed packages should need it.
  */
-final class TorchThread {
+public final class TorchThread {
 
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
     private static ExecutorService executor;
@@ -29,7 +32,7 @@ final class TorchThread {
 
     /** Work that may throw one kind of checked exception. */
     @FunctionalInterface
-    interface Work<T, E extends Exception> {
+    public interface Work<T, E extends Exception> {
         T run() throws E;
     }
 
@@ -38,7 +41,7 @@ final class TorchThread {
      * on that thread (a model loading calls its own tower), it runs at once.
      */
     @SuppressWarnings("unchecked")
-    static <T, E extends Exception> T call(Work<T, E> work) throws E {
+    public static <T, E extends Exception> T call(Work<T, E> work) throws E {
         if (isCurrent()) {
             return work.run();
         }
@@ -62,12 +65,12 @@ final class TorchThread {
     }
 
     /** Whether the caller is the PyTorch thread. */
-    static boolean isCurrent() {
+    public static boolean isCurrent() {
         return Thread.currentThread() == thread;
     }
 
     /** Queues {@code work} on the PyTorch thread without waiting for it. */
-    static void execute(Runnable work) {
+    public static void execute(Runnable work) {
         submit(() -> {
             work.run();
             return null;
@@ -92,7 +95,7 @@ final class TorchThread {
     }
 
     /** Whether model work is running or queued (background work elsewhere may wait for it). */
-    static boolean busy() {
+    public static boolean busy() {
         return IN_FLIGHT.get() > 0;
     }
 

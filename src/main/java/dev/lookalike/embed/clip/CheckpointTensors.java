@@ -1,0 +1,119 @@
+package dev.lookalike.embed.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.weights.TensorInfo;
+import dev.lookalike.embed.weights.Weights;
+import dev.lookalike.embed.weights.WeightsException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Named tensors of a checkpoint turned into float32 NDArrays of the shapes the config implies: a
+ * missing tensor or a shape that disagrees fails naming the tensor, the file and both shapes. Every
+ * array is a copy owned by the given manager (the checkpoint file can be closed afterwards).
+ */
+final class CheckpointTensors {
+
+    private final Weights weights;
+    private final NDManager manager;
+
+    CheckpointTensors(Weights weights, NDManager manager) {
+        this.weights = weights;
+        this.manager = manager;
+    }
+
+    /** Checks that the tensor exists with this shape, without reading it. */
+    TensorInfo expect(String name, long... shape) throws ModelLoadException {
+        TensorInfo info = weights.find(name);
+        if (info == null) {
+            throw new ModelLoadException(weights.source() + " has no tensor " + name);
+        }
+        if (!Arrays.equals(info.shape(), shape)) {
+            throw new ModelLoadException(weights.source() + ": tensor " + name + " has shape " + info.shapeText()
+                    + " but the config implies " + Arrays.toString(shape));
+        }
+        if (!info.dtype().floating()) {
+            throw new ModelLoadException(weights.source() + ": tensor " + name + " is " + info.dtype()
+                    + ", not floating point");
+        }
+        return info;
+    }
+
+    /** The tensor as it is stored. */
+    NDArray tensor(String name, long... shape) throws ModelLoadException {
+        expect(name, shape);
+        return manager.create(floats(name), new Shape(shape));
+    }
+
+    /** A stored {@code [rows, cols]} matrix transposed to {@code [cols, rows]}, contiguous. */
+    NDArray transposed(String name, long rows, long cols) throws ModelLoadException {
+        expect(name, rows, cols);
+        FloatBuffer in = floats(name);
+        float[] out = new float[Math.toIntExact(rows * cols)];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[(int) (c * rows + r)] = in.get((int) (r * cols + c));
+            }
+        }
+        return manager.create(out, new Shape(cols, rows));
+    }
+
+    /** Weight parts {@code [out_i, in]} stacked along the output dimension into one {@code [sum out_i, in]}. */
+    NDArray stacked(List<String> names, long partRows, long cols) throws ModelLoadException {
+        return stacked(names, partRows, new long[] {cols});
+    }
+
+    /** Bias parts {@code [out_i]} stacked into one {@code [sum out_i]}. */
+    NDArray stackedBias(List<String> names, long partRows) throws ModelLoadException {
+        return stacked(names, partRows, new long[0]);
+    }
+
+    private NDArray stacked(List<String> names, long partRows, long[] rest) throws ModelLoadException {
+        long per = partRows;
+        for (long d : rest) {
+            per *= d;
+        }
+        long[] partShape = new long[rest.length + 1];
+        partShape[0] = partRows;
+        System.arraycopy(rest, 0, partShape, 1, rest.length);
+        for (String name : names) {
+            expect(name, partShape);
+        }
+        FloatBuffer all = ByteBuffer.allocateDirect(Math.toIntExact(per * names.size() * Float.BYTES))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (String name : names) {
+            all.put(floats(name));
+        }
+        all.flip();
+        long[] shape = partShape.clone();
+        shape[0] = partRows * names.size();
+        return manager.create(all, new Shape(shape));
+    }
+
+    private FloatBuffer floats(String name) throws ModelLoadException {
+        try {
+            return weights.float32(name).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        } catch (WeightsException e) {
+            throw new ModelLoadException("cannot read tensor " + name + " of " + weights.source() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Float32 arrays, or bfloat16 copies for the text tower's matrix products. */
+    static NDArray as(NDArray a, DataType type) {
+        if (a.getDataType() == type) {
+            return a;
+        }
+        NDArray converted = a.toType(type, true);
+        a.close();
+        return converted;
+    }
+}
