@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.embed.ClipModel;
 import dev.lookalike.embed.ModelConfig;
+import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.embed.clip.ClipCheckpoint;
 import dev.lookalike.embed.clip.ClipConfig;
 import dev.lookalike.embed.clip.KnownModels;
@@ -50,7 +51,7 @@ class ModelsCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws ModelLoadException {
         if (!(seconds > 0)) {
             throw new CommandFailure(ExitCodes.USAGE, "--seconds must be positive, got " + seconds);
         }
@@ -71,7 +72,7 @@ class ModelsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Speed measure(KnownModel m) {
+    private Speed measure(KnownModel m) throws ModelLoadException {
         try (ClipModel clip = ClipCheckpoint.random(m.spec(), m.config(), modelConfig.textPrecision(), 1)) {
             int size = clip.imageSpec().size();
             List<float[]> batch = new ArrayList<>();

@@ -389,6 +389,18 @@ public final class ClipTokenizer {
         }
     }
 
+    /**
+     * A tokenizer without merges, in OpenAI's id layout: every byte of a word is a token. Only for
+     * timing towers with random weights, where which ids a text gets does not matter.
+     */
+    public static ClipTokenizer bytesOnly() {
+        try {
+            return fromMerges(Path.of("(no merges)"), "#version: 0.2", DEFAULT_CACHE_CAPACITY);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a header alone always parses
+        }
+    }
+
     private static ClipTokenizer fromMerges(Path file, String text, int cacheCapacity) throws IOException {
         if (text.isBlank()) {
             throw new IOException("Merges file " + file + " is empty");

@@ -8,8 +8,9 @@ package dev.lookalike.embed;
  * URL on S3, unless {@code Utils.isOfflineMode()} ({@code DJL_OFFLINE} / {@code ai.djl.offline}) or
  * {@code Boolean.parseBoolean(Utils.getEnvOrSystemProperty("OPT_OUT_TRACKING"))}, which reads the environment
  * variable first and then the system property of that name (api/src/main/java/ai/djl/util/Ec2Utils.java and
- * Utils.java at tag v0.36.0). Offline mode would also stop {@code djl://} model downloads, so the opt-out
- * is the switch to use.
+ * Utils.java at tag v0.36.0). Offline mode is the user's to choose (it also stops DJL fetching a libtorch
+ * that is not bundled), so the opt-out is the switch the app sets. {@link TorchThread} calls this before
+ * any model work, and {@code cli/Main} before anything else.
  */
 public final class DjlTelemetry {
 

@@ -45,11 +45,6 @@ import java.util.stream.Stream;
  */
 final class TorchClipModel implements ClipModel {
 
-    static {
-        // every way into DJL passes here first, including @QuarkusTest and quarkus dev, which skip cli/Main
-        DjlTelemetry.optOut();
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;

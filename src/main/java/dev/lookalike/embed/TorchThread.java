@@ -102,6 +102,7 @@ public final class TorchThread {
     /** Created on first use, never at build time of a native image (it starts a thread). */
     private static synchronized ExecutorService executor() {
         if (executor == null) {
+            DjlTelemetry.optOut(); // every model, TorchScript or Java towers, starts DJL's engine on this thread
             executor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lookalike-torch");
                 t.setDaemon(true); // models are closed by their owners; the JVM need not wait for this thread

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.weights.DType;
 import dev.lookalike.embed.weights.TensorInfo;
 import dev.lookalike.embed.weights.Weights;
 import dev.lookalike.embed.weights.WeightsException;
@@ -13,7 +14,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Named tensors of a checkpoint turned into float32 NDArrays of the shapes the config implies: a
@@ -22,16 +26,51 @@ import java.util.List;
  */
 final class CheckpointTensors {
 
+    /** Where a tower's tensors come from, given the manager that will own them. */
+    @FunctionalInterface
+    interface Source {
+        CheckpointTensors on(NDManager manager);
+    }
+
     private final Weights weights;
     private final NDManager manager;
+    /** Random mode (no checkpoint): the shapes asked for so far, and the generator of their values. */
+    private final Map<String, long[]> randomShapes;
+    private final SplittableRandom random;
 
     CheckpointTensors(Weights weights, NDManager manager) {
         this.weights = weights;
         this.manager = manager;
+        this.randomShapes = null;
+        this.random = null;
+    }
+
+    private CheckpointTensors(NDManager manager, long seed) {
+        this.weights = null;
+        this.manager = manager;
+        this.randomShapes = new HashMap<>();
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The tensors of a checkpoint. */
+    static Source of(Weights weights) {
+        return m -> new CheckpointTensors(weights, m);
+    }
+
+    /**
+     * Random tensors of whatever shape the config implies, uniform in ±0.02 (about the scale of
+     * trained CLIP weights, so activations stay finite): for timing a model of a given shape.
+     */
+    static Source random(long seed) {
+        return m -> new CheckpointTensors(m, seed);
     }
 
     /** Checks that the tensor exists with this shape, without reading it. */
     TensorInfo expect(String name, long... shape) throws ModelLoadException {
+        if (weights == null) {
+            randomShapes.put(name, shape.clone());
+            return new TensorInfo(name, DType.F32, shape);
+        }
         TensorInfo info = weights.find(name);
         if (info == null) {
             throw new ModelLoadException(weights.source() + " has no tensor " + name);
@@ -99,6 +138,18 @@ final class CheckpointTensors {
     }
 
     private FloatBuffer floats(String name) throws ModelLoadException {
+        if (weights == null) {
+            long n = 1;
+            for (long d : randomShapes.get(name)) {
+                n *= d;
+            }
+            FloatBuffer values = ByteBuffer.allocateDirect(Math.toIntExact(n * Float.BYTES))
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (long i = 0; i < n; i++) {
+                values.put((float) ((random.nextDouble() * 2 - 1) * 0.02));
+            }
+            return values.flip();
+        }
         try {
             return weights.float32(name).order(ByteOrder.nativeOrder()).asFloatBuffer();
         } catch (WeightsException e) {

@@ -71,15 +71,44 @@ public final class ClipCheckpoint {
                 try (Weights weights = open(plan.weights())) {
                     CheckpointTensors check = new CheckpointTensors(weights, manager);
                     VisionTower.check(check, plan.keys(), plan.config());
-                    text = TextTower.load(weights, plan.keys(), plan.config(), matmul, manager);
+                    text = TextTower.load(CheckpointTensors.of(weights), plan.keys(), plan.config(), matmul, manager);
                 }
                 JavaClipModel.VisionLoader vision = parent -> {
                     try (Weights weights = open(plan.weights())) {
-                        return VisionTower.load(weights, plan.keys(), plan.config(), parent);
+                        return VisionTower.load(CheckpointTensors.of(weights), plan.keys(), plan.config(), parent);
                     }
                 };
                 return new JavaClipModel(repo.name(), plan.config(), plan.imageSpec(), plan.tokenizer(), used,
                         manager, text, vision);
+            } catch (ModelLoadException | RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * A model of the given shape with random weights, for timing it before anyone downloads the real
+     * one: speed does not depend on the weights. Its tokenizer knows only the 256 byte tokens (a word
+     * becomes a token per letter), its preprocessing is OpenAI's at the config's image size.
+     *
+     * @throws ModelLoadException if DJL cannot make the arrays (out of memory)
+     */
+    public static ClipModel random(String name, ClipConfig config, TextPrecision precision, long seed)
+            throws ModelLoadException {
+        if (precision == TextPrecision.BFLOAT16) {
+            throw new ModelLoadException("the Java CLIP towers cannot run in bfloat16 (DJL 0.36's PyTorch engine "
+                    + "aborts on bfloat16 arrays): set lookalike.text-precision to auto or float32");
+        }
+        ClipTokenizer bytesOnly = ClipTokenizer.bytesOnly();
+        KeyMap keys = KeyMap.transformers();
+        return TorchThread.call(() -> {
+            NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+            try {
+                TextTower text = TextTower.load(CheckpointTensors.random(seed), keys, config, DataType.FLOAT32, manager);
+                return new JavaClipModel(name, config, ImageSpec.openAiClip(config.imageSize()), bytesOnly,
+                        TextPrecision.FLOAT32, manager, text,
+                        parent -> VisionTower.load(CheckpointTensors.random(seed + 1), keys, config, parent));
             } catch (ModelLoadException | RuntimeException | Error e) {
                 manager.close();
                 throw e;

@@ -9,7 +9,6 @@ import ai.djl.nn.core.Embedding;
 import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.embed.clip.Transformer.Dense;
 import dev.lookalike.embed.clip.Transformer.Norm;
-import dev.lookalike.embed.weights.Weights;
 
 /**
  * CLIP's text tower: token and position embeddings for the real length, the transformer under a
@@ -43,11 +42,11 @@ final class TextTower implements AutoCloseable {
      *
      * @param matmulType FLOAT32, or BFLOAT16 for the Linear layers
      */
-    static TextTower load(Weights weights, KeyMap keys, ClipConfig c, DataType matmulType, NDManager parent)
+    static TextTower load(CheckpointTensors.Source source, KeyMap keys, ClipConfig c, DataType matmulType, NDManager parent)
             throws ModelLoadException {
         NDManager m = parent.newSubManager();
         try {
-            CheckpointTensors t = new CheckpointTensors(weights, m);
+            CheckpointTensors t = source.on(m);
             long w = c.text().width();
             NDArray tok = t.tensor(keys.tokenEmbedding(), c.vocabSize(), w);
             NDArray pos = t.tensor(keys.textPositions(), c.contextLength(), w);

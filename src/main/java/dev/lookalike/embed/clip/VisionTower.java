@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.embed.clip.Transformer.Norm;
-import dev.lookalike.embed.weights.Weights;
 
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -64,11 +63,11 @@ final class VisionTower implements AutoCloseable {
     }
 
     /** Reads the tower's tensors into arrays of a new sub-manager of {@code parent}. */
-    static VisionTower load(Weights weights, KeyMap keys, ClipConfig c, NDManager parent)
+    static VisionTower load(CheckpointTensors.Source source, KeyMap keys, ClipConfig c, NDManager parent)
             throws ModelLoadException {
         NDManager m = parent.newSubManager();
         try {
-            CheckpointTensors t = new CheckpointTensors(weights, m);
+            CheckpointTensors t = source.on(m);
             long w = c.vision().width();
             NDArray patch = t.tensor(keys.patchEmbedding(), w, 3, c.patchSize(), c.patchSize());
             NDArray cls = t.tensor(keys.classEmbedding(), w).reshape(1, 1, w);
