@@ -1,0 +1,33 @@
+package dev.lookalike.cli;
+
+import dev.lookalike.embed.ClipModel;
+import dev.lookalike.embed.ModelConfig;
+import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.ModelLocator;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+/** The options of commands that run a model or pick its collection: the catalogue's, plus which model. */
+abstract class ModelCommand extends BaseCommand {
+
+    @Inject
+    ModelConfig modelConfig;
+
+    @CommandLine.Option(names = "--model", paramLabel = "M",
+            description = "Model: package folder, .zip, http(s) URL of a .zip, or djl:// URL "
+                    + "(default: $LOOKALIKE_MODEL or the built-in ViT-B/32 CLIP).")
+    String model;
+
+    String modelSpec() {
+        return model != null ? model : modelConfig.model();
+    }
+
+    ModelLocator locator() {
+        return new ModelLocator(modelConfig.modelCache(), new ProgressBar("downloading model", "B"),
+                modelConfig.textPrecision());
+    }
+
+    ClipModel loadModel() throws ModelLoadException {
+        return locator().load(modelSpec());
+    }
+}
