@@ -56,6 +56,7 @@ COPY --from=data /opt/lookalike /opt/lookalike
 COPY --from=native-build /src/target/*-runner /opt/lookalike/lookalike
 ENV LOOKALIKE_CATALOG=/opt/lookalike/catalog.db \
     LOOKALIKE_READ_ONLY=true \
+    LOOKALIKE_WEB_HOST=0.0.0.0 \
     LOOKALIKE_MODEL_CACHE=/opt/lookalike/models \
     DJL_CACHE_DIR=/opt/lookalike/djl \
     DJL_OFFLINE=true \
