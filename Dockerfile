@@ -62,6 +62,7 @@ COPY --from=data /opt/lookalike /opt/lookalike
 COPY --from=native-build /src/target/*-runner /opt/lookalike/lookalike
 ENV LOOKALIKE_CATALOG=/opt/lookalike/catalog.db \
     LOOKALIKE_READ_ONLY=true \
+    LOOKALIKE_WEB_HOST=0.0.0.0 \
     LOOKALIKE_MODEL_CACHE=/opt/lookalike/models \
     HF_HOME=/opt/lookalike/hf \
     HF_HUB_OFFLINE=1 \

@@ -104,6 +104,52 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing catalogue for commands that only read it: read-only (as {@link #openReadOnly}) when
+     * {@code readOnly} says so or when the file or its folder is not writable, for reading and writing otherwise
+     * (so that a catalogue another process is writing is read consistently, through its WAL).
+     *
+     * @throws CatalogException when the file is missing, not a catalogue, or cannot be opened (the message says why)
+     */
+    public static CatalogDb openForReading(Path file, boolean readOnly) {
+        if (!Files.isRegularFile(file)) {
+            throw new CatalogException("catalogue " + file + " does not exist");
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        boolean writable = Files.isWritable(file) && (folder == null || Files.isWritable(folder));
+        return readOnly || !writable ? openReadOnly(file) : open(file);
+    }
+
+    /** Why a file SQLite cannot open cannot be opened, when its folder is the reason; else null. */
+    private static String whyCannotOpen(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null) {
+            return null;
+        }
+        if (!Files.isDirectory(folder)) {
+            return "folder " + folder + " does not exist";
+        }
+        if (Files.isWritable(folder)) {
+            return null;
+        }
+        if (isWal(file)) {
+            return "it is in WAL mode and its folder " + folder + " is not writable, so SQLite cannot create its "
+                    + "-wal and -shm files beside it: bake it into a single file (lookalike bake --catalog " + file
+                    + " --out FILE) or open it read-only (LOOKALIKE_READ_ONLY=true)";
+        }
+        return "its folder " + folder + " is not writable";
+    }
+
+    /** Whether the file's header says WAL mode (bytes 18 and 19 are 2). */
+    private static boolean isWal(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] header = in.readNBytes(20);
+            return header.length == 20 && header[18] == 2 && header[19] == 2;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static Connection connect(String url, Path file) {
         try {
             return DriverManager.getConnection(url);
@@ -117,11 +163,12 @@ public final class CatalogDb implements AutoCloseable {
         if (msg.contains("NOTADB") || msg.contains("not a database")) {
             return "catalogue " + file + " is not a SQLite database";
         }
-        if (msg.contains("READONLY")) {
-            return "catalogue " + file + " is read-only";
-        }
-        if (msg.contains("CANTOPEN")) {
-            return "cannot open catalogue " + file;
+        if (msg.contains("READONLY") || msg.contains("CANTOPEN")) {
+            String why = whyCannotOpen(file);
+            if (why != null) {
+                return "cannot open catalogue " + file + ": " + why;
+            }
+            return msg.contains("READONLY") ? "catalogue " + file + " is read-only" : "cannot open catalogue " + file;
         }
         if (msg.contains("FULL")) {
             return "the disk holding catalogue " + file + " is full";
@@ -687,16 +734,26 @@ public final class CatalogDb implements AutoCloseable {
         if (Files.exists(out)) {
             throw new CatalogException(out + " exists already; bake writes a new file");
         }
+        Path folder = out.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new CatalogException("cannot write " + out + ": folder " + folder + " does not exist");
+        }
+        if (folder != null && !Files.isWritable(folder)) {
+            throw new CatalogException("cannot write " + out + ": folder " + folder + " is not writable");
+        }
         query(() -> {
             try (Statement st = conn.createStatement()) {
                 st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
-            try (PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
-                ps.setString(1, out.toAbsolutePath().toString());
-                ps.execute();
-            }
             return null;
         });
+        try (PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
+            ps.setString(1, out.toAbsolutePath().toString());
+            ps.execute();
+        } catch (SQLException e) {
+            // the source was read fine (just checkpointed): what failed is writing the new file
+            throw new CatalogException("cannot write " + out + ": " + e.getMessage(), e);
+        }
         try (Connection baked = DriverManager.getConnection("jdbc:sqlite:" + out.toAbsolutePath());
              Statement st = baked.createStatement()) {
             // a WAL-mode file would need -wal/-shm files beside it, which a read-only disk cannot hold

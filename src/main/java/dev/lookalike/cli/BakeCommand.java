@@ -18,10 +18,7 @@ class BakeCommand extends BaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(catalogPath())) {
-            throw new CommandFailure(ExitCodes.NOT_FOUND, "no catalogue at " + catalogPath());
-        }
-        try (CatalogDb db = openCatalog()) {
+        try (CatalogDb db = openExistingCatalog()) {
             db.bakeTo(outFile);
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("file", outFile.toString());

@@ -2,35 +2,27 @@ package dev.lookalike.cli;
 
 import dev.lookalike.catalog.CatalogConfig;
 import dev.lookalike.catalog.CatalogDb;
-import dev.lookalike.embed.ClipModel;
-import dev.lookalike.embed.ModelConfig;
-import dev.lookalike.embed.ModelLoadException;
-import dev.lookalike.embed.ModelLocator;
+import dev.lookalike.web.ServeConfig;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Options every command shares: which catalogue and which model. */
+/** Options every command shares: which catalogue. Commands that use a model extend {@link ModelCommand}. */
 abstract class BaseCommand {
 
     @Inject
     CatalogConfig catalogConfig;
 
     @Inject
-    ModelConfig modelConfig;
+    ServeConfig serveConfig;
 
     @CommandLine.Option(names = "--catalog", paramLabel = "FILE",
             description = "Catalogue file (default: $LOOKALIKE_CATALOG or catalog/lookalike.db).")
     Path catalog;
-
-    @CommandLine.Option(names = "--model", paramLabel = "M",
-            description = "Model: hf:OWNER/NAME[@REVISION] from the Hugging Face Hub, a checkpoint or model package "
-                    + "folder, a .zip or http(s) URL of a package (default: $LOOKALIKE_MODEL or "
-                    + "hf:openai/clip-vit-base-patch32). See `lookalike models`.")
-    String model;
 
     /** Data goes to stdout as UTF-8 whatever the platform's default. */
     final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -39,20 +31,39 @@ abstract class BaseCommand {
         return catalog != null ? catalog : catalogConfig.catalog();
     }
 
-    String modelSpec() {
-        return model != null ? model : modelConfig.model();
-    }
-
+    /** Opens the catalogue, creating it (and its folder) if needed: for the commands that fill one (scrape, import). */
     CatalogDb openCatalog() {
         return CatalogDb.open(catalogPath());
     }
 
-    ModelLocator locator() {
-        return new ModelLocator(modelConfig.modelCache(), new ProgressBar("downloading model", "B"),
-                modelConfig.textPrecision());
+    /** Opens an existing catalogue for reading and writing; a missing one is exit 3, never created. */
+    CatalogDb openExistingCatalog() {
+        requireCatalog();
+        return CatalogDb.open(catalogPath());
     }
 
-    ClipModel loadModel() throws ModelLoadException {
-        return locator().load(modelSpec());
+    /**
+     * Opens an existing catalogue for a command that only reads it: read-only when {@code lookalike.read-only}
+     * says so or the file or its folder is not writable (a baked catalogue), as {@code serve} does.
+     */
+    CatalogDb openCatalogForReading() {
+        requireCatalog();
+        return CatalogDb.openForReading(catalogPath(), serveConfig.readOnly());
+    }
+
+    /** The rule the API applies to limit, for the command line too. */
+    void checkLimit(int limit) {
+        int max = serveConfig.web().maxPageSize();
+        if (limit < 1 || limit > max) {
+            throw new CommandFailure(ExitCodes.USAGE, "--limit must be between 1 and " + max + " (lookalike.web"
+                    + ".max-page-size), got " + limit);
+        }
+    }
+
+    private void requireCatalog() {
+        if (!Files.isRegularFile(catalogPath())) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "catalogue " + catalogPath()
+                    + " does not exist: scrape or import a shop into it first");
+        }
     }
 }

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark embedding and search; prints a JSON report on stdout.")
-class BenchCommand extends BaseCommand implements Callable<Integer> {
+class BenchCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--images", paramLabel = "DIR", description = "Folder of photos (searched recursively).")
     Path images;
@@ -71,6 +71,9 @@ class BenchCommand extends BaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (images != null && !Files.isDirectory(images)) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "--images " + images + ": no such folder");
+        }
         ObjectNode report = Json.MAPPER.createObjectNode();
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("java", System.getProperty("java.version"));

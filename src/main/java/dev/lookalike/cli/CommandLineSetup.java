@@ -15,7 +15,7 @@ import picocli.CommandLine;
 class CommandLineSetup {
 
     @Produces
-    CommandLine commandLine(PicocliCommandLineFactory factory) {
+    CommandLine commandLine(PicocliCommandLineFactory factory, CliConfig config) {
         CommandLine cmd = factory.create();
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex;
@@ -24,7 +24,7 @@ class CommandLineSetup {
             }
             int code = exitCode(e);
             line.getErr().println("lookalike: " + message(e));
-            if (Boolean.getBoolean("lookalike.debug")) {
+            if (config.debug()) {
                 e.printStackTrace(line.getErr());
             }
             return code;

@@ -13,13 +13,9 @@ import jakarta.inject.Inject;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -28,9 +24,9 @@ import java.util.concurrent.Callable;
  * it crawls books.toscrape.com (a sandbox shop made for scraping practice) and uses the default CLIP,
  * both fetched from the internet; with {@code --shop} and {@code --model} it runs fully offline.
  */
-@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = DemoCommand.CatalogHelp.class,
         description = "Scrape a shop, embed its photos and serve the gallery (default: a small sandbox shop).")
-class DemoCommand extends BaseCommand implements Callable<Integer> {
+class DemoCommand extends ModelCommand implements Callable<Integer> {
 
     /** Where the demo's catalogue goes unless --catalog says otherwise. */
     static final String DEFAULT_CATALOG = "catalog/demo.db";
@@ -51,8 +47,26 @@ class DemoCommand extends BaseCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--port", paramLabel = "N", description = "HTTP port (default: 8080).")
     Integer port;
 
+    @CommandLine.Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1, this machine only; or $LOOKALIKE_WEB_HOST; "
+                    + "0.0.0.0 for every interface).")
+    String host;
+
     @Inject
     Serving serving;
+
+    /** demo's catalogue is its own (Main sets it before boot), whatever $LOOKALIKE_CATALOG says: --help says so. */
+    static final class CatalogHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            CommandLine.Model.OptionSpec catalog = spec.findOption("--catalog");
+            spec.remove(catalog);
+            spec.addOption(CommandLine.Model.OptionSpec.builder(catalog).description("Catalogue file (default: "
+                    + DEFAULT_CATALOG + ", never $LOOKALIKE_CATALOG, so the demo never mixes into your catalogue).")
+                    .build());
+            return spec;
+        }
+    }
 
     private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
 
@@ -81,6 +95,11 @@ class DemoCommand extends BaseCommand implements Callable<Integer> {
             }
             err.printf(Locale.ROOT, "      %d pages, %d products, %d photos (%d errors) in %.1f s%n", s.pages(),
                     s.products(), s.images(), s.errors(), s.seconds());
+            if (s.outcome().equals("failed")) {
+                throw new CommandFailure(ExitCodes.FAILED, "nothing could be fetched from " + s.shop()
+                        + (s.problem() != null ? " (" + s.problem() + ")" : "")
+                        + "; demo needs the shop to answer (offline, give it --shop URL of a local shop)");
+            }
             if (db.products().isEmpty()) {
                 throw new CommandFailure(ExitCodes.NOT_FOUND, "found no products at " + start.label()
                         + ": is it a shop with product pages (schema.org data or a recipe)?");
@@ -98,25 +117,9 @@ class DemoCommand extends BaseCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** --shop, or the sandbox shop's recipe: from scraper/ when run in the repository, else from the jar. */
+    /** --shop, or the sandbox shop's recipe (from scraper/ when run in the repository, else from the jar). */
     private Crawler.Start start() throws IOException {
-        String spec = shop;
-        if (spec == null) {
-            Path local = Path.of(DEFAULT_SHOP);
-            if (Files.isRegularFile(local)) {
-                spec = local.toString();
-            } else {
-                Path copy = Files.createTempFile("books-toscrape", ".yaml");
-                copy.toFile().deleteOnExit();
-                try (InputStream in = DemoCommand.class.getResourceAsStream("/" + DEFAULT_SHOP)) {
-                    if (in == null) {
-                        throw new CommandFailure(ExitCodes.NOT_FOUND, "the default shop's recipe is missing from the jar");
-                    }
-                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-                }
-                spec = copy.toString();
-            }
-        }
+        String spec = shop != null ? shop : DEFAULT_SHOP;
         try {
             return Crawler.Start.of(spec);
         } catch (NoSuchFileException e) {

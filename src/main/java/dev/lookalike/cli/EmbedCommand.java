@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed every image the model's collection lacks; resumable; prints a JSON summary.")
-class EmbedCommand extends BaseCommand implements Callable<Integer> {
+class EmbedCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--batch", paramLabel = "N", defaultValue = "32",
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
@@ -26,7 +26,7 @@ class EmbedCommand extends BaseCommand implements Callable<Integer> {
         if (batch < 1 || batch > 4096) {
             throw new CommandFailure(ExitCodes.USAGE, "--batch must be between 1 and 4096, got " + batch);
         }
-        try (CatalogDb db = openCatalog(); ClipModel clip = loadModel()) {
+        try (CatalogDb db = openExistingCatalog(); ClipModel clip = loadModel()) {
             int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
             EmbedRun run = new EmbedRun(db, clip, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batch, threads);
             EmbedRun.Summary s = run.run(new ProgressBar("embedding", "img"));

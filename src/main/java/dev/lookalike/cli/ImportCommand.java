@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
         description = "Add products from a CSV or JSON-lines file (with image paths or URLs); prints a JSON summary.")
 class ImportCommand extends BaseCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(paramLabel = "FILE")
+    @CommandLine.Parameters(paramLabel = "FILE", description = "CSV with a header row (url,name,price,currency,brand,"
+            + "shop,description,category,images; images separated by |) or JSON lines; photo paths are relative to "
+            + "FILE's folder and may not leave it.")
     Path file;
 
     @Override
@@ -32,6 +34,9 @@ class ImportCommand extends BaseCommand implements Callable<Integer> {
             n.put("image_errors", s.imageErrors());
             n.put("rows_failed", s.rowsFailed());
             out.println(Json.line(n));
+            if (s.products() == 0 && s.rowsFailed() > 0) {
+                throw new CommandFailure(ExitCodes.FAILED, "nothing imported from " + file + ": every row failed (above)");
+            }
         } catch (NoSuchFileException e) {
             throw new CommandFailure(ExitCodes.NOT_FOUND, "no such file: " + file);
         }

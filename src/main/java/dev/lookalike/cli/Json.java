@@ -31,7 +31,7 @@ final class Json {
         }
         n.put("currency", m.product().currency());
         n.put("url", m.product().url());
-        n.put("image", m.imageId());
+        n.put("image", "/images/" + m.imageId()); // as the API gives it
         n.put("score", Math.round(m.score() * 1e6) / 1e6);
         if (m.saving() != null) {
             n.put("saving", m.saving());

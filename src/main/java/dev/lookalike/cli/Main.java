@@ -30,15 +30,30 @@ public final class Main {
             // the demo builds its own catalogue unless told otherwise, so it never mixes into yours
             System.setProperty("lookalike.catalog", DemoCommand.DEFAULT_CATALOG);
         }
-        if (SERVER_COMMANDS.contains(command)) {
+        if (opensPort(args)) {
             serveOptionsToConfig(args);
         }
         Quarkus.run(io.quarkus.picocli.runtime.PicocliRunner.class, args);
     }
 
-    /** True when the first word that is not an option names a command that serves HTTP. */
+    /**
+     * True when the first word that is not an option names a command that serves HTTP, and nothing asks for
+     * help or the version instead (help never opens a port).
+     */
     static boolean opensPort(String... args) {
-        return SERVER_COMMANDS.contains(command(args));
+        String command = command(args);
+        if (command == null || !SERVER_COMMANDS.contains(command)) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first word that is not an option, or null. */
@@ -52,11 +67,11 @@ public final class Main {
     }
 
     /**
-     * serve's and demo's --port, --catalog and --model become configuration before boot: the HTTP port is bound
+     * serve's and demo's --port, --host, --catalog and --model become configuration before boot: the HTTP port is bound
      * while Quarkus starts, before picocli runs. A value that does not parse is left to picocli to report.
      */
     static void serveOptionsToConfig(String... args) {
-        Map<String, String> keys = Map.of("--port", "quarkus.http.port", "--catalog", "lookalike.catalog",
+        Map<String, String> keys = Map.of("--port", "quarkus.http.port", "--host", "quarkus.http.host", "--catalog", "lookalike.catalog",
                 "--model", "lookalike.model");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

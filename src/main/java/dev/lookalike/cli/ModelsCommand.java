@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * Lists the Hub checkpoints known to work, timing each shape on this machine with random weights
  * (speed does not depend on the weights), so a user can choose before downloading anything.
  */
-@CommandLine.Command(name = "models", mixinStandardHelpOptions = true, version = "0.1.0",
+@CommandLine.Command(name = "models", mixinStandardHelpOptions = true,
         description = "List the CLIP models known to work, with their size and their speed measured on this "
                 + "machine (random weights of the same shape; nothing is downloaded).")
 class ModelsCommand implements Callable<Integer> {

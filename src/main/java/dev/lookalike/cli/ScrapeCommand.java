@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
                 + "into the catalogue; resumable; prints a JSON summary.")
 class ScrapeCommand extends BaseCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(paramLabel = "START", description = "Shop URL, sitemap URL or recipe file.")
+    @CommandLine.Parameters(paramLabel = "START", description = "Shop URL, sitemap URL, recipe file, or a built-in recipe's name ("
+            + Crawler.Start.BUILT_IN_RECIPES + ").")
     String start;
 
     @CommandLine.Option(names = "--max-pages", paramLabel = "N",
@@ -46,7 +47,8 @@ class ScrapeCommand extends BaseCommand implements Callable<Integer> {
         try {
             from = Crawler.Start.of(start);
         } catch (NoSuchFileException e) {
-            throw new CommandFailure(ExitCodes.NOT_FOUND, "no such recipe file: " + start);
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "no such recipe file: " + start + " (built-in recipes: "
+                    + Crawler.Start.BUILT_IN_RECIPES + ")");
         }
         CrawlOptions options = CrawlOptions.defaults();
         if (from.recipe() != null) {
@@ -90,6 +92,10 @@ class ScrapeCommand extends BaseCommand implements Callable<Integer> {
             n.put("pages_per_second", Math.round(s.pagesPerSecond() * 100) / 100.0);
             n.put("images_per_second", Math.round(s.imagesPerSecond() * 100) / 100.0);
             out.println(Json.line(n));
+            if (s.outcome().equals("failed")) {
+                throw new CommandFailure(ExitCodes.FAILED, "nothing could be fetched from " + s.shop()
+                        + (s.problem() != null ? " (" + s.problem() + ")" : "") + "; run scrape again once it answers");
+            }
         } catch (RecipeMismatchException e) {
             throw new CommandFailure(ExitCodes.FAILED, e.getMessage() + " (the recipe no longer fits the shop; "
                     + "fix it and run scrape again to continue)");

@@ -7,34 +7,38 @@ import dev.lookalike.search.Match;
 import dev.lookalike.search.SearchFilter;
 import dev.lookalike.search.SearchService;
 import dev.lookalike.search.VectorIndex;
+import dev.lookalike.web.Serving;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "search", mixinStandardHelpOptions = true,
         description = "Products whose photos look like TEXT, best first, as JSON lines.")
-class SearchCommand extends BaseCommand implements Callable<Integer> {
+class SearchCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Parameters(paramLabel = "TEXT", arity = "1..*", description = "What to look for, e.g. gold purple.")
     String[] words;
 
-    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10")
+    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "Results at most, 1 to lookalike.web.max-page-size (100), as in the API (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @CommandLine.Option(names = "--min-price", paramLabel = "X")
+    @CommandLine.Option(names = "--min-price", paramLabel = "X", description = "Only products priced at least X.")
     Double minPrice;
 
-    @CommandLine.Option(names = "--max-price", paramLabel = "X")
+    @CommandLine.Option(names = "--max-price", paramLabel = "X", description = "Only products priced at most X.")
     Double maxPrice;
 
     @Override
     public Integer call() throws Exception {
+        checkLimit(limit);
         SearchFilter filter = SearchFilter.prices(minPrice, maxPrice);
-        try (CatalogDb db = openCatalog(); ClipModel clip = loadModel()) {
+        try (CatalogDb db = openCatalogForReading(); ClipModel clip = loadModel()) {
             Collection c = db.findCollection(clip.name()).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
                     "the catalogue has no vectors of model " + clip.name() + ": run embed with this model first"));
             VectorIndex index = VectorIndex.load(db, c);
-            SearchService service = new SearchService(() -> index, () -> clip);
+            // the server's settings, relevance floor included: the same query gives the same list as /api/search
+            SearchService service = new SearchService(() -> index, () -> clip, Serving.settings(serveConfig.search()));
             for (Match m : service.searchText(String.join(" ", words), filter, limit, 0)) {
                 out.println(Json.line(Json.match(m)));
             }

@@ -18,11 +18,16 @@ import java.util.concurrent.Callable;
  */
 @CommandLine.Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the gallery and the JSON API (http://localhost:PORT/) until stopped.")
-class ServeCommand extends BaseCommand implements Callable<Integer> {
+class ServeCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--port", paramLabel = "N",
             description = "HTTP port (default: 8080, or $QUARKUS_HTTP_PORT; 0 picks a free one).")
     Integer port;
+
+    @CommandLine.Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1, this machine only; or $LOOKALIKE_WEB_HOST; "
+                    + "0.0.0.0 for every interface).")
+    String host;
 
     @Inject
     Serving serving;
@@ -33,7 +38,7 @@ class ServeCommand extends BaseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(catalogPath())) {
             throw new CommandFailure(ExitCodes.NOT_FOUND, "catalogue " + catalogPath()
-                    + " does not exist: import a shop into it first");
+                    + " does not exist: scrape or import a shop into it first");
         }
         err.println("lookalike: loading " + catalogPath() + " with model " + modelSpec() + " …");
         serveUntilStopped(serving, err);

@@ -6,6 +6,7 @@ import dev.lookalike.search.Match;
 import dev.lookalike.search.SearchFilter;
 import dev.lookalike.search.SearchService;
 import dev.lookalike.search.VectorIndex;
+import dev.lookalike.web.Serving;
 import picocli.CommandLine;
 
 import java.util.List;
@@ -15,12 +16,13 @@ import java.util.stream.Collectors;
 @CommandLine.Command(name = "similar", mixinStandardHelpOptions = true,
         description = "Products that look like PRODUCT_ID, best first, as JSON lines. Runs no model: "
                 + "--model only picks the collection.")
-class SimilarCommand extends BaseCommand implements Callable<Integer> {
+class SimilarCommand extends ModelCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(paramLabel = "PRODUCT_ID")
+    @CommandLine.Parameters(paramLabel = "PRODUCT_ID", description = "The product's id (the id field of search's output).")
     String productId;
 
-    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10")
+    @CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "Results at most, 1 to lookalike.web.max-page-size (100), as in the API (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @CommandLine.Option(names = "--cheaper", description = "Only products cheaper than this one (same currency).")
@@ -28,15 +30,37 @@ class SimilarCommand extends BaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (CatalogDb db = openCatalog()) {
+        checkLimit(limit);
+        try (CatalogDb db = openCatalogForReading()) {
             Collection c = pickCollection(db);
             VectorIndex index = VectorIndex.load(db, c);
-            SearchService service = new SearchService(() -> index, () -> null);
+            SearchService service = new SearchService(() -> index, () -> null, Serving.settings(serveConfig.search()));
+            if (index.product(productId).isPresent() && index.productVector(productId).isEmpty()) {
+                unreadablePhotos(db);
+            }
             for (Match m : service.similar(productId, cheaper, SearchFilter.NONE, limit, 0)) {
                 out.println(Json.line(Json.match(m)));
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** A product embed ran over but could not use: its photos' recorded errors, rather than "run embed". */
+    private void unreadablePhotos(CatalogDb db) {
+        List<String> errors = new java.util.ArrayList<>();
+        for (var link : db.productImages(productId)) {
+            String error = link.error();
+            if (error == null && link.imageId() != null) {
+                error = db.image(link.imageId()).map(dev.lookalike.catalog.ImageInfo::error).orElse(null);
+            }
+            if (error != null) {
+                errors.add(link.url() + ": " + error);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new CommandFailure(ExitCodes.FAILED, "product " + productId + " has no usable photo: "
+                    + String.join("; ", errors) + " (replace the photos, import or scrape again, then run embed)");
+        }
     }
 
     /** With --model, that model's collection; without, the only one, else the default model's. */

@@ -14,16 +14,17 @@ import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "vector", mixinStandardHelpOptions = true,
         description = "Print the model's unit vector for one text or one image as a JSON array.")
-class VectorCommand extends BaseCommand implements Callable<Integer> {
+class VectorCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.ArgGroup(multiplicity = "1")
     Input input;
 
     static class Input {
-        @CommandLine.Option(names = "--text", paramLabel = "TEXT", required = true)
+        @CommandLine.Option(names = "--text", paramLabel = "TEXT", required = true, description = "Embed this text.")
         String text;
 
-        @CommandLine.Option(names = "--image", paramLabel = "FILE", required = true)
+        @CommandLine.Option(names = "--image", paramLabel = "FILE", required = true,
+                description = "Embed this photo (JPEG, PNG, WebP, …).")
         Path image;
     }
 

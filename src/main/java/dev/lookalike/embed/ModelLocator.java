@@ -276,7 +276,18 @@ public final class ModelLocator {
             move(part, target);
             return target;
         } catch (IOException e) {
-            throw new ModelLoadException("downloading model " + url + " failed: " + e.getMessage(), e);
+            // the JDK's client often says nothing (a refused connection is a bare ConnectException): say what failed
+            String why = e.getMessage();
+            URI u = URI.create(url);
+            if (e instanceof java.net.ConnectException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+                why = e.getCause() instanceof java.nio.channels.UnresolvedAddressException ? "cannot resolve " + u.getHost()
+                        : "cannot connect to " + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "")
+                        + (why != null ? ": " + why : ": connection refused");
+            } else if (why == null || why.isBlank()) {
+                why = e.getClass().getSimpleName();
+            }
+            throw new ModelLoadException("downloading model " + url + " failed: " + why
+                    + " (check the URL and the network, or pass a local package folder)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelLoadException("download of " + url + " interrupted", e);

@@ -305,9 +305,16 @@ final class TorchClipModel implements ClipModel {
         Path file = dir.resolve(ModelManifest.FILE_NAME);
         try {
             return JSON.readValue(file.toFile(), ModelManifest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message quotes the source ("Source: REDACTED …"): name the file, the place and the fault
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+            String where = e.getLocation() != null
+                    ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "";
+            throw new ModelLoadException("bad model package " + dir + ": " + file.getFileName() + " is not valid"
+                    + where + ": " + (cause != null ? cause.getMessage() : e.getOriginalMessage())
+                    + "; re-export the package (tools/export_clip.py)", e);
         } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            throw new ModelLoadException("bad model package " + dir + ": " + cause.getMessage(), e);
+            throw new ModelLoadException("bad model package " + dir + ": cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -57,11 +57,15 @@ public final class Crawler {
     public record Start(String label, List<String> urls, Recipe recipe) {
 
         /**
-         * START as the command takes it: an http(s) URL, or a recipe file ({@code .yaml}/{@code .yml}).
+         * START as the command takes it: an http(s) URL, a recipe file ({@code .yaml}/{@code .yml}), or the
+         * name of a recipe built into the jar ({@link #BUILT_IN_RECIPES}; a file of that path wins).
          *
          * @throws NoSuchFileException when it names a recipe file that does not exist
          * @throws IllegalArgumentException when it is neither a URL nor a recipe, or the recipe is invalid
          */
+        /** The recipes under scraper/ that travel in the jar, by name. */
+        public static final String BUILT_IN_RECIPES = "amazon, books-toscrape";
+
         public static Start of(String start) throws IOException {
             String s = start.strip();
             String lower = s.toLowerCase(Locale.ROOT);
@@ -73,15 +77,27 @@ public final class Crawler {
                 return new Start(url, List.of(url), null);
             }
             Path file = Path.of(s);
-            if (lower.endsWith(".yaml") || lower.endsWith(".yml") || Files.isRegularFile(file)) {
-                if (!Files.isRegularFile(file)) {
-                    throw new NoSuchFileException(s, null, "no such recipe file");
-                }
+            if (Files.isRegularFile(file)) {
                 Recipe recipe = Recipe.load(file);
                 return new Start("recipe:" + recipe.name(), recipe.start(), recipe);
             }
+            // a recipe shipped in the jar, by name from any folder: amazon, amazon.yaml, scraper/amazon.yaml
+            String name = file.getFileName() == null ? s : file.getFileName().toString().replaceFirst("(?i)\\.ya?ml$", "");
+            if (name.matches("[A-Za-z0-9_.-]+")) {
+                try (java.io.InputStream in = Crawler.class.getResourceAsStream("/scraper/" + name + ".yaml")) {
+                    if (in != null) {
+                        Recipe recipe = Recipe.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                                name, "scraper/" + name + ".yaml (built in)");
+                        return new Start("recipe:" + recipe.name(), recipe.start(), recipe);
+                    }
+                }
+            }
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+                throw new NoSuchFileException(s, null, "no such recipe file");
+            }
             throw new IllegalArgumentException("START must be an http(s) URL (shop home, category, product page or "
-                    + "sitemap.xml) or a recipe file under scraper/, got: " + start);
+                    + "sitemap.xml), a recipe file or the name of a built-in recipe (" + BUILT_IN_RECIPES + "), got: "
+                    + start);
         }
 
         /** The shop's name in the catalogue: the start host. */
@@ -126,11 +142,14 @@ public final class Crawler {
      * @param gone         pages the shop answered 404 or 410
      * @param removed      products marked removed because this complete crawl no longer found them
      * @param queued       URLs left in the frontier (a limited crawl)
-     * @param outcome      {@code complete} or {@code limited} (by --max-pages)
+     * @param outcome      {@code complete}, {@code limited} (by --max-pages) or {@code failed} (no page could
+     *                     be fetched at all: the shop is unreachable, or its robots.txt cannot be read)
+     * @param problem      the first page failure of this invocation, or null
      */
     public record Summary(String shop, boolean resumed, int pages, int products, int images, int imagesReused,
                           int imageErrors, int errors, int skipped, int gone, int removed, int queued,
-                          String outcome, double seconds, long requests, long retries, long bytes) {
+                          String outcome, double seconds, long requests, long retries, long bytes,
+                          String problem) {
 
         public double pagesPerSecond() {
             return seconds > 0 ? pages / seconds : 0;
@@ -195,6 +214,8 @@ public final class Crawler {
         private final AtomicInteger recipeSuccesses = new AtomicInteger();
         private final long t0 = System.nanoTime();
         private volatile Exception failure;
+        private final java.util.concurrent.atomic.AtomicReference<String> firstProblem =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         Run(Start start, Fetcher fetcher) {
             this.start = start;
@@ -244,9 +265,14 @@ public final class Crawler {
             if (failure instanceof RuntimeException re) {
                 throw re;
             }
+            fetcher.robots().notes().forEach((origin, note) -> listener.problem(origin + "/robots.txt", note));
             int removed = 0;
             String outcome;
-            if (frontier.limited()) {
+            Map<String, Integer> before = store.pageCounts(run.id());
+            if (before.getOrDefault("done", 0) == 0 && before.getOrDefault("failed", 0) > 0) {
+                // nothing could be fetched: not a crawl that found the shop empty
+                outcome = "failed";
+            } else if (frontier.limited()) {
                 outcome = "limited";
             } else {
                 outcome = "complete";
@@ -262,7 +288,8 @@ public final class Crawler {
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Summary(shop, run.resumed(), pages.get(), recorded.size(), images.get(), imagesReused.get(),
                     imageErrors.get(), failed.get() + imageErrors.get(), skipped.get(), gone.get(), removed,
-                    frontier.size(), outcome, seconds, fetcher.requests(), fetcher.retries(), fetcher.bytes());
+                    frontier.size(), outcome, seconds, fetcher.requests(), fetcher.retries(), fetcher.bytes(),
+                    firstProblem.get());
         }
 
         private List<QueuedPage> seeds() throws InterruptedException {
@@ -549,6 +576,7 @@ public final class Crawler {
             switch (state) {
                 case FAILED -> {
                     failed.incrementAndGet();
+                    firstProblem.compareAndSet(null, page.url() + ": " + error);
                     listener.problem(page.url(), error);
                 }
                 case SKIPPED -> skipped.incrementAndGet();

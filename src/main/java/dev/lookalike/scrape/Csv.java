@@ -7,14 +7,41 @@ import java.util.List;
 final class Csv {
     private Csv() {}
 
-    /** Every record of the text; each record a list of fields. */
-    static List<List<String>> parse(String text) {
-        List<List<String>> rows = new ArrayList<>();
+    /**
+     * One record: its fields, or the reason it could not be read ({@code fields} null), and the line it starts on
+     * (1-based).
+     */
+    record Record(int line, List<String> fields, String error) {}
+
+    /**
+     * Every record of the text. A quote that is never closed would swallow the rest of the file: the record it
+     * opens on is reported with an error instead, and reading goes on from the next line.
+     */
+    static List<Record> parse(String text) {
+        List<Record> out = new ArrayList<>();
+        int from = 0;
+        int line = 1;
+        while (from < text.length()) {
+            int[] resume = parseFrom(text, from, line, out);
+            if (resume == null) {
+                break;
+            }
+            from = resume[0];
+            line = resume[1];
+        }
+        return out;
+    }
+
+    /** Parses from {@code from}; null when the text ends cleanly, else where to go on after a broken record. */
+    private static int[] parseFrom(String text, int from, int firstLine, List<Record> out) {
         List<String> row = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
         boolean any = false;
-        for (int i = 0; i < text.length(); i++) {
+        int line = firstLine;
+        int recordLine = firstLine;
+        int recordStart = from;
+        for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
             if (quoted) {
                 if (c == '"') {
@@ -25,6 +52,9 @@ final class Csv {
                         quoted = false;
                     }
                 } else {
+                    if (c == '\n') {
+                        line++;
+                    }
                     field.append(c);
                 }
                 continue;
@@ -43,11 +73,14 @@ final class Csv {
                 case '\n' -> {
                     if (any || field.length() > 0) {
                         row.add(field.toString());
-                        rows.add(row);
+                        out.add(new Record(recordLine, row, null));
                     }
                     row = new ArrayList<>();
                     field.setLength(0);
                     any = false;
+                    line++;
+                    recordLine = line;
+                    recordStart = i + 1;
                 }
                 default -> {
                     field.append(c);
@@ -56,12 +89,14 @@ final class Csv {
             }
         }
         if (quoted) {
-            throw new IllegalArgumentException("CSV ends inside a quoted field");
+            out.add(new Record(recordLine, null, "a quoted field opened on this line is never closed"));
+            int next = text.indexOf('\n', recordStart);
+            return next < 0 ? null : new int[] {next + 1, recordLine + 1};
         }
         if (any || field.length() > 0) {
             row.add(field.toString());
-            rows.add(row);
+            out.add(new Record(recordLine, row, null));
         }
-        return rows;
+        return null;
     }
 }

@@ -116,8 +116,9 @@ public final class Fetcher implements AutoCloseable {
         Set<String> seen = new HashSet<>();
         seen.add(key(url));
         for (int hop = 0; hop <= options.maxRedirects(); hop++) {
-            if (expect != Expect.ROBOTS && !robots.allowed(current)) {
-                throw new FetchException(FetchException.Kind.SKIPPED, null, "disallowed by robots.txt");
+            FetchException refused = expect == Expect.ROBOTS ? null : robots.refusal(current);
+            if (refused != null) {
+                throw refused;
             }
             HttpResponse<Body> resp = request(current, expect);
             int status = resp.statusCode();
@@ -219,8 +220,8 @@ public final class Fetcher implements AutoCloseable {
                 requests.incrementAndGet();
                 resp = send(uri, expect);
             } catch (IOException e) {
-                if (attempt >= options.maxRetries()) {
-                    throw new FetchException(FetchException.Kind.FAILED, null, describe(e) + retried(attempt));
+                if (attempt >= options.maxRetries() || unresolved(e)) {
+                    throw new FetchException(FetchException.Kind.FAILED, null, describe(uri, e) + retried(attempt));
                 }
                 resp = null;
             } finally {
@@ -283,12 +284,36 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private static String describe(IOException e) {
+    /** Whether the host name did not resolve: not worth retrying within seconds. */
+    private static boolean unresolved(IOException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A failure to get any answer from {@code uri}'s host, in words: which host, and refused, unresolvable or timed out. */
+    static String describe(URI uri, IOException e) {
         if (e instanceof HttpTimeoutException) {
             return e.getMessage() != null && e.getMessage().startsWith("timed out") ? e.getMessage() : "timed out";
         }
+        String host = uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        if (unresolved(e)) {
+            return "cannot resolve " + host;
+        }
         if (e instanceof java.net.ConnectException) {
-            return "cannot connect" + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            String why = null;
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                    why = c.getMessage();
+                }
+            }
+            // the JDK's client reports a refused connection as a ConnectException without any detail
+            return "cannot connect to " + host + ":" + port + ": "
+                    + (why != null ? why.toLowerCase(Locale.ROOT) : "connection refused");
         }
         String msg = e.getMessage();
         return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;

@@ -65,19 +65,27 @@ public final class Importer {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not a text file (UTF-8): import takes CSV (with a header row "
+                    + "naming url and name) or JSON lines");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        List<Map<String, Object>> rows = looksLikeJson(file, text) ? jsonRows(text) : csvRows(text);
-        Path base = file.toAbsolutePath().getParent();
+        List<Row> rows = looksLikeJson(file, text) ? jsonRows(text) : csvRows(text);
+        Path base = file.toAbsolutePath().getParent().toRealPath();
         int products = 0;
         int images = 0;
         int imageErrors = 0;
         int failed = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> row = rows.get(i);
-            String where = file.getFileName() + " record " + (i + 1);
+        for (Row r : rows) {
+            Map<String, Object> row = r.fields();
+            String where = file.getFileName() + " line " + r.line();
+            if (r.error() != null) {
+                warn.accept(where + ": " + r.error() + " (skipped)");
+                failed++;
+                continue;
+            }
             Product p;
             try {
                 p = toProduct(row);
@@ -122,17 +130,28 @@ public final class Importer {
                 || text.stripLeading().startsWith("{") || text.stripLeading().startsWith("[");
     }
 
-    private static List<Map<String, Object>> csvRows(String text) {
-        List<List<String>> records = Csv.parse(text);
+    /** One record of the file: its fields, or why it could not be read; {@code line} is where it starts. */
+    private record Row(int line, Map<String, Object> fields, String error) {}
+
+    private static List<Row> csvRows(String text) {
+        List<Csv.Record> records = Csv.parse(text);
         if (records.isEmpty()) {
             return List.of();
         }
-        List<String> header = records.get(0).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+        if (records.get(0).fields() == null) {
+            throw new IllegalArgumentException("the CSV header (line 1) " + records.get(0).error());
+        }
+        List<String> header = records.get(0).fields().stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
         if (!header.contains("url") || !header.contains("name")) {
             throw new IllegalArgumentException("CSV header must name at least the columns url and name, found " + header);
         }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (List<String> rec : records.subList(1, records.size())) {
+        List<Row> rows = new ArrayList<>();
+        for (Csv.Record record : records.subList(1, records.size())) {
+            if (record.fields() == null) {
+                rows.add(new Row(record.line(), null, record.error()));
+                continue;
+            }
+            List<String> rec = record.fields();
             Map<String, Object> row = new HashMap<>();
             for (int c = 0; c < header.size() && c < rec.size(); c++) {
                 String v = rec.get(c).strip();
@@ -148,51 +167,64 @@ public final class Importer {
                     row.put(header.get(c), v);
                 }
             }
-            rows.add(row);
+            rows.add(new Row(record.line(), row, null));
         }
         return rows;
     }
 
-    private static List<Map<String, Object>> jsonRows(String text) throws IOException {
-        List<JsonNode> nodes = new ArrayList<>();
+    private static List<Row> jsonRows(String text) {
+        List<Row> rows = new ArrayList<>();
         String trimmed = text.strip();
         if (trimmed.startsWith("[")) {
-            JSON.readTree(trimmed).forEach(nodes::add);
-        } else {
-            int line = 0;
-            for (String l : text.split("\n")) {
-                line++;
-                if (l.isBlank()) {
-                    continue;
-                }
-                try {
-                    nodes.add(JSON.readTree(l));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException("line " + line + " is not JSON: " + e.getOriginalMessage());
-                }
+            JsonNode all;
+            try {
+                all = JSON.readTree(trimmed);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("the JSON array is not valid JSON at line "
+                        + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+            }
+            int i = 0;
+            for (JsonNode n : all) {
+                rows.add(jsonRow(++i, n));
+            }
+            return rows;
+        }
+        int line = 0;
+        for (String l : text.split("\n")) {
+            line++;
+            if (l.isBlank()) {
+                continue;
+            }
+            try {
+                rows.add(jsonRow(line, JSON.readTree(l)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                rows.add(new Row(line, null, "not JSON: " + e.getOriginalMessage()));
             }
         }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (JsonNode n : nodes) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            n.fields().forEachRemaining(e -> {
-                String key = e.getKey().toLowerCase(Locale.ROOT);
-                JsonNode v = e.getValue();
-                if (key.equals("images")) {
-                    List<String> refs = new ArrayList<>();
-                    if (v.isArray()) {
-                        v.forEach(x -> refs.add(x.asText()));
-                    } else if (v.isTextual()) {
-                        refs.add(v.asText());
-                    }
-                    row.put("images", refs);
-                } else if (!v.isNull()) {
-                    row.put(key, v.isNumber() ? v.numberValue() : v.asText());
-                }
-            });
-            rows.add(row);
-        }
         return rows;
+    }
+
+    private static Row jsonRow(int line, JsonNode n) {
+        if (!n.isObject()) {
+            return new Row(line, null, "not a JSON object");
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            JsonNode v = e.getValue();
+            if (key.equals("images")) {
+                List<String> refs = new ArrayList<>();
+                if (v.isArray()) {
+                    v.forEach(x -> refs.add(x.asText()));
+                } else if (v.isTextual()) {
+                    refs.add(v.asText());
+                }
+                row.put("images", refs);
+            } else if (!v.isNull()) {
+                row.put(key, v.isNumber() ? v.numberValue() : v.asText());
+            }
+        });
+        return new Row(line, row, null);
     }
 
     static Product toProduct(Map<String, Object> row) {
@@ -245,9 +277,21 @@ public final class Importer {
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             return fetch(ref);
         }
-        Path path = lower.startsWith("file:") ? Path.of(URI.create(ref)) : base.resolve(ref);
+        Path path;
+        try {
+            path = (lower.startsWith("file:") ? Path.of(URI.create(ref)) : base.resolve(ref)).normalize();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a file path or http(s) URL");
+        }
+        // a path from the data may only name a file in the imported file's folder (or below), never /etc/passwd
+        if (!path.startsWith(base)) {
+            throw new IOException("refused: outside " + base + ", the folder of the imported file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new IOException("no such file: " + path);
+        }
+        if (!path.toRealPath().startsWith(base)) {
+            throw new IOException("refused: a link to outside " + base + ", the folder of the imported file");
         }
         int limit = fetcher.options().maxImageBytes(); // the same limit as for fetched photos
         if (Files.size(path) > limit) {

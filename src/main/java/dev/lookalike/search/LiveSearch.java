@@ -79,9 +79,7 @@ public final class LiveSearch implements AutoCloseable {
         if (!Files.isRegularFile(catalogue)) {
             throw new SearchException("catalogue " + catalogue + " does not exist: import a shop into it first");
         }
-        Path folder = catalogue.toAbsolutePath().getParent();
-        boolean writable = Files.isWritable(catalogue) && (folder == null || Files.isWritable(folder));
-        CatalogDb db = readOnly || !writable ? CatalogDb.openReadOnly(catalogue) : CatalogDb.open(catalogue);
+        CatalogDb db = CatalogDb.openForReading(catalogue, readOnly);
         ClipModel model = null;
         try {
             model = new ModelLocator(modelCache, download, textPrecision).load(modelSpec);

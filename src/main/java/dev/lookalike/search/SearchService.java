@@ -86,6 +86,9 @@ public final class SearchService {
      * @param index the current index (a supplier, so a server can swap in a reloaded one)
      * @param model the model for text queries, loaded on first use; may supply null when unavailable
      */
+    /** The longest query text accepted, on the command line and in the API alike (CLIP reads 77 tokens at most). */
+    public static final int MAX_QUERY_CHARS = 500;
+
     public SearchService(Supplier<VectorIndex> index, Supplier<ClipModel> model) {
         this(index, model, Settings.DEFAULTS);
     }
@@ -157,6 +160,10 @@ public final class SearchService {
     /** With {@code cheapOnly}, null where a scan or the model would be needed. */
     private ResultPage search(Query query, int limit, int offset, boolean cheapOnly) {
         checkPage(limit, offset);
+        if (query.text() != null && query.text().length() > MAX_QUERY_CHARS) {
+            throw new SearchException("the query is " + query.text().length() + " characters long; at most "
+                    + MAX_QUERY_CHARS + " are allowed");
+        }
         QueryText text = QueryText.parse(query.text());
         if (query.like() == null) {
             if (query.cheaper()) {

@@ -25,6 +25,9 @@ public interface ServeConfig {
 
     /** The HTTP side. */
     interface Web {
+        /** The address the HTTP server listens on (quarkus.http.host follows it unless set itself). */
+        String host();
+
         /** Load the catalogue and model as soon as the application starts (off for non-server commands). */
         @WithName("load-on-start")
         boolean loadOnStart();

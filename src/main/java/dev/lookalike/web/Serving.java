@@ -64,7 +64,8 @@ public class Serving {
         return new LiveSearch.Precompute(s.lookalikes(), s.lookalikesMaxPhotos(), s.lookalikesAfterReload());
     }
 
-    static SearchService.Settings settings(ServeConfig.Search s) {
+    /** The search settings the server uses; the command line's search and similar use the same. */
+    public static SearchService.Settings settings(ServeConfig.Search s) {
         return new SearchService.Settings(s.negativeWeight(), s.likeTextWeight(), s.relativeFloor(), s.textCache(),
                 s.resultCache());
     }

@@ -26,12 +26,12 @@ final class App {
         return builder(workDir, List.of(), args);
     }
 
-    /** As {@link #builder(Path, String...)}, with {@code jvmOptions} before {@code -jar}. */
-    static ProcessBuilder builder(Path workDir, List<String> jvmOptions, String... args) {
+    /** As {@link #builder(Path, String...)}, with {@code jvmArgs} (such as -Dkey=value) before -jar. */
+    static ProcessBuilder builder(Path workDir, List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
-        cmd.addAll(jvmOptions);
+        cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
@@ -45,9 +45,14 @@ final class App {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(builder(workDir, args), workDir, args);
+    }
+
+    /** Runs a builder made by {@link #builder} (its environment changed as the test needs). */
+    static Result run(ProcessBuilder pb, Path workDir, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
-        Process p = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("lookalike " + String.join(" ", args) + " did not finish in 5 minutes");
