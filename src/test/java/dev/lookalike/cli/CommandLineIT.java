@@ -157,10 +157,10 @@ class CommandLineIT {
         App.Result r = App.run(work, "similar", kettle, "--catalog", catalog.toString(), "--limit", "3");
         assertEquals(0, r.exit(), r.err());
         List<JsonNode> results = json(r);
-        assertEquals(3, results.size());
+        // the mug shows the kettle's own photo: a perfect match comes first; the relevance floor the API
+        // applies (one rule for both) leaves the other red product and cuts the colours that only share a little
+        assertEquals(List.of("Crimson mug", "Scarlet lamp"), results.stream().map(n -> n.get("name").asText()).toList());
         assertFalse(results.stream().anyMatch(n -> n.get("id").asText().equals(kettle)));
-        // the mug shows the kettle's own photo: a perfect match comes first
-        assertEquals("Crimson mug", results.get(0).get("name").asText());
 
         App.Result cheaper = App.run(work, "similar", kettle, "--catalog", catalog.toString(), "--cheaper", "--limit", "20");
         assertEquals(0, cheaper.exit(), cheaper.err());
