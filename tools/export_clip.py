@@ -966,6 +966,11 @@ def write_open_clip_repo(model: CLIP, tokenizer: BpeTokenizer, out_dir: str, qui
         json.dump(cfg, f, indent=2)
     state = OrderedDict((k, w.detach().clone().contiguous()) for k, w in model.state_dict().items())
     torch.save(state, os.path.join(out_dir, "open_clip_pytorch_model.bin"))
+    # the same tensors as safetensors, which loaders prefer where both are published (as on the Hub)
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_hub_fixtures import write_safetensors
+    write_safetensors(os.path.join(out_dir, "open_clip_model.safetensors"), state)
     with open(os.path.join(out_dir, "vocab.json"), "w", encoding="utf-8") as f:
         json.dump(tokenizer.encoder, f, ensure_ascii=False)
     with open(os.path.join(out_dir, "merges.txt"), "w", encoding="utf-8") as f:

@@ -2,18 +2,27 @@
 # Measures what fly.toml is sized from: time from start to /q/health/ready and resident memory (RSS)
 # of `serve` at ready, then after a text query, a similar query and a photo search (which loads the
 # image tower) once the lookalike lists are worked out, on the JVM build as the Docker image runs it: production profile, a read-only copy of
-# a baked 20,000-product catalogue, a full-size ViT-B/32 package (random weights; tools/bench.sh
-# exports one), no network. Writes the figures to tools/measured-serve.json, which FlyTomlTest reads.
+# a baked 20,000-product catalogue, a full-size ViT-B/32 (random weights; tools/bench.sh exports one as
+# an open_clip Hub repo, which the Java towers run, the default here, and as a TorchScript package), no
+# network. Writes the figures to tools/measured-serve.json, which FlyTomlTest reads.
 #
-#   tools/measure-serve.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random]
+#   tools/measure-serve.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random-hub]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-20000}"
-model="${2:-target/bench-model/vit-b-32-random}"
+model="${2:-target/bench-model/vit-b-32-random-hub}"
 port="${PORT:-18081}"
-[ -f "$model/lookalike-model.json" ] || { echo "no model package at $model: run tools/bench.sh once, or pass one" >&2; exit 1; }
-name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$model/lookalike-model.json" | head -1)
-dim=$(sed -n 's/^ *"dim": *\([0-9]*\).*/\1/p' "$model/lookalike-model.json" | head -1)
+if [ -f "$model/lookalike-model.json" ]; then
+  name=$(sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p' "$model/lookalike-model.json" | head -1)
+  dim=$(sed -n 's/^ *"dim": *\([0-9]*\).*/\1/p' "$model/lookalike-model.json" | head -1)
+  kind="TorchScript package"
+elif [ -f "$model/open_clip_config.json" ]; then
+  name=$(basename "$model")   # a checkpoint folder's collection is named after the folder
+  dim=$(sed -n 's/^ *"embed_dim": *\([0-9]*\).*/\1/p' "$model/open_clip_config.json" | head -1)
+  kind="open_clip checkpoint on the Java towers"
+else
+  echo "no model at $model: run tools/bench.sh once, or pass a package or checkpoint folder" >&2; exit 1
+fi
 [ -f target/quarkus-app/quarkus-run.jar ] && [ -d target/test-classes ] || mvn -B -q test-compile package -DskipTests
 work=target/measure-serve
 mkdir -p "$work"
@@ -60,7 +69,7 @@ rss_photo=$(rss)
 cat > tools/measured-serve.json <<JSON
 {
   "machine": "$(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB, $(java -version 2>&1 | head -1 | tr -d '"')",
-  "model": "full-size ViT-B/32 package ($dim-d), random weights",
+  "model": "full-size ViT-B/32, $kind ($dim-d), random weights",
   "products": $n,
   "seconds_to_ready": $(printf '%.1f' "$ready"),
   "rss_mib_at_ready": $rss_ready,

@@ -86,10 +86,24 @@ final class CheckpointTensors {
         return info;
     }
 
-    /** The tensor as it is stored. */
+    /**
+     * The tensor as it is stored. A float32 tensor of a mapped checkpoint is not copied: DJL wraps a
+     * direct buffer as it is ({@code torch::from_blob}), so the array reads the file's pages, which the
+     * kernel can drop and read again under memory pressure; other types arrive converted in a buffer of
+     * their own. The mapping is read-only: no operation may write to a weight in place (none does; every
+     * operation here starts from an activation).
+     */
     NDArray tensor(String name, long... shape) throws ModelLoadException {
         expect(name, shape);
-        return manager.create(floats(name), new Shape(shape));
+        if (weights == null) {
+            return manager.create(floats(name), new Shape(shape));
+        }
+        try {
+            return manager.create(weights.float32(name), new Shape(shape), DataType.FLOAT32);
+        } catch (WeightsException e) {
+            throw new ModelLoadException("cannot read tensor " + name + " of " + weights.source() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A stored {@code [rows, cols]} matrix transposed to {@code [cols, rows]}, contiguous. */
@@ -116,6 +130,12 @@ final class CheckpointTensors {
     }
 
     private NDArray stacked(List<String> names, long partRows, long[] rest) throws ModelLoadException {
+        if (names.size() == 1) { // a fused tensor (open_clip's in_proj_weight, every MLP weight): no copy
+            long[] shape = new long[rest.length + 1];
+            shape[0] = partRows;
+            System.arraycopy(rest, 0, shape, 1, rest.length);
+            return tensor(names.get(0), shape);
+        }
         long per = partRows;
         for (long d : rest) {
             per *= d;

@@ -23,7 +23,8 @@ public interface Weights extends AutoCloseable {
     /**
      * The tensor's values as float32 in native byte order, row-major, in a direct buffer that DJL can
      * take as it is. float16, bfloat16 and float64 are converted; float32 may come as a view of the
-     * mapped file, valid until {@link #close}.
+     * mapped file: read-only, and valid after {@link #close} too (a mapping outlives its channel and
+     * lasts while the buffer is reachable), so an array may wrap it without a copy.
      *
      * @throws WeightsException when there is no such tensor, it is not a floating-point tensor, or its
      *     bytes cannot be read
