@@ -50,6 +50,8 @@ class HubModelIT {
     static void serveTheRepoAndBuildAShop() throws Exception {
         hub = FakeHub.start();
         hub.addRepo(REPO, FIXTURE);
+        hub.addRepo("lookalike-test/tiny-open-clip", FIXTURE.resolveSibling("openclip"));
+        hub.addRepo("lookalike-test/tiny-gelu-f16", FIXTURE.resolveSibling("hf-gelu-f16"));
         catalog = work.resolve("shop.db");
         Path photos = Files.createDirectories(work.resolve("photos"));
         StringBuilder csv = new StringBuilder("url,name,price,currency,images\n");
@@ -98,7 +100,11 @@ class HubModelIT {
     }
 
     static float[] golden(String text) throws IOException {
-        for (JsonNode t : JSON.readTree(GOLDEN.toFile()).path("fixtures").path("hf-quickgelu").path("texts")) {
+        return golden("hf-quickgelu", text);
+    }
+
+    static float[] golden(String fixture, String text) throws IOException {
+        for (JsonNode t : JSON.readTree(GOLDEN.toFile()).path("fixtures").path(fixture).path("texts")) {
             if (t.path("text").asText().equals(text)) {
                 float[] v = new float[t.path("vector").size()];
                 for (int i = 0; i < v.length; i++) {
@@ -156,6 +162,15 @@ class HubModelIT {
         }
         // the packaged app gives the vector an independent PyTorch implementation gives for the same files
         assertVector(golden("a red shirt"), run(env(), "vector", "--text", "a red shirt", "--model", MODEL));
+    }
+
+    @Test
+    @Order(2)
+    void theOpenClipLayoutAndGeluFloat16CheckpointsComeTheSameWay() throws Exception {
+        assertVector(golden("openclip", "a red shirt"),
+                run(env(), "vector", "--text", "a red shirt", "--model", "hf:lookalike-test/tiny-open-clip"));
+        assertVector(golden("hf-gelu-f16", "a red shirt"),
+                run(env(), "vector", "--text", "a red shirt", "--model", "hf:lookalike-test/tiny-gelu-f16"));
     }
 
     @Test

@@ -104,20 +104,9 @@ class ClipCheckpointTest {
         return f;
     }
 
-    static void assumeBinReader(String fixture) {
-        if (fixture.equals("openclip-bin")) {
-            try (var w = dev.lookalike.embed.weights.Weights.open(HUB.resolve("openclip/open_clip_pytorch_model.bin"))) {
-                w.names();
-            } catch (Exception e) {
-                Assumptions.abort("PyTorch .bin reader not built yet (branch weights): " + e.getMessage());
-            }
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"hf-quickgelu", "hf-gelu-f16", "hf-sharded", "openclip", "openclip-bin"})
     void tokenIdsAndTextVectorsMatchPyTorch(String fixture) throws Exception {
-        assumeBinReader(fixture);
         ClipModel model = model(fixture);
         for (JsonNode t : golden(fixture).path("texts")) {
             String text = t.get("text").asText();
@@ -130,7 +119,6 @@ class ClipCheckpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"hf-quickgelu", "hf-gelu-f16", "hf-sharded", "openclip", "openclip-bin"})
     void imageVectorsMatchPyTorchThroughTheRealDecoderAndPreprocessor(String fixture) throws Exception {
-        assumeBinReader(fixture);
         ClipModel model = model(fixture);
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
         ImagePreprocessor pre = new ImagePreprocessor(model.imageSpec());
@@ -309,6 +297,20 @@ class ClipCheckpointTest {
         Files.writeString(dir.resolve("config.json"), cfg);
         var e = assertThrows(ModelLoadException.class, () -> ClipCheckpoint.load(LocalRepo.of(dir), TextPrecision.FLOAT32));
         assertTrue(e.getMessage().contains("encoder.layers.2.") && e.getMessage().contains("model.safetensors"),
+                e.getMessage());
+    }
+
+    @Test
+    void aTensorMissingFromAPytorchBinIsNamed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = copy("openclip", tmp.resolve("repo"));
+        Files.delete(dir.resolve("open_clip_model.safetensors")); // leaves open_clip_pytorch_model.bin
+        // the config says 3 text layers; the file has 2
+        String cfg = Files.readString(dir.resolve("open_clip_config.json"));
+        int text = cfg.indexOf("\"text_cfg\"");
+        cfg = cfg.substring(0, text) + cfg.substring(text).replaceFirst("\"layers\": 2", "\"layers\": 3");
+        Files.writeString(dir.resolve("open_clip_config.json"), cfg);
+        var e = assertThrows(ModelLoadException.class, () -> ClipCheckpoint.load(LocalRepo.of(dir), TextPrecision.FLOAT32));
+        assertTrue(e.getMessage().contains("transformer.resblocks.2.") && e.getMessage().contains("open_clip_pytorch_model.bin"),
                 e.getMessage());
     }
 
