@@ -70,6 +70,20 @@ public record ImageSpec(int size, String resize, String interpolation, String cr
                 new float[] {0.26862954f, 0.26130258f, 0.27577711f});
     }
 
+    /**
+     * Checks a batch handed to a model's image tower: each image CHW float32 of this spec's size.
+     *
+     * @throws IllegalArgumentException naming the first length that is not 3·size·size
+     */
+    public void checkPixels(java.util.List<float[]> pixels) {
+        int expected = 3 * size * size;
+        for (float[] p : pixels) {
+            if (p.length != expected) {
+                throw new IllegalArgumentException("pixels of length " + p.length + ", expected " + expected);
+            }
+        }
+    }
+
     /** A copy: the record stays immutable although arrays are not. */
     @Override
     public float[] mean() {

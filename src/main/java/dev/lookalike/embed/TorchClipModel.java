@@ -79,7 +79,7 @@ final class TorchClipModel implements ClipModel {
         this.models = new ArrayList<>(models);
         this.imageLoader = imageLoader;
         this.textTower = textTower;
-        this.textBatcher = new TextBatcher(name, ids -> normalizeAll(textTower.predict(ids), ids.length));
+        this.textBatcher = new TextBatcher(name, ids -> Vectors.normalizeAll(textTower.predict(ids), ids.length));
         this.dim = declaredDim != null ? declaredDim : probeDim();
     }
 
@@ -388,14 +388,9 @@ final class TorchClipModel implements ClipModel {
         if (pixels.isEmpty()) {
             return new float[0][];
         }
-        int expected = 3 * imageSpec.size() * imageSpec.size();
-        for (float[] p : pixels) {
-            if (p.length != expected) {
-                throw new IllegalArgumentException("pixels of length " + p.length + ", expected " + expected);
-            }
-        }
+        imageSpec.checkPixels(pixels);
         try {
-            return normalizeAll(imageTower().predict(pixels), pixels.size());
+            return Vectors.normalizeAll(imageTower().predict(pixels), pixels.size());
         } catch (TranslateException | RuntimeException e) {
             throw new EmbeddingException("image tower of " + name + " failed on a batch of " + pixels.size()
                     + ": " + e.getMessage(), e);
@@ -427,17 +422,6 @@ final class TorchClipModel implements ClipModel {
         return textBatcher.waiting();
     }
 
-    /** Unit-length copies in place; a model that answers for another number of inputs is broken. */
-    private static float[][] normalizeAll(float[][] vectors, int expected) {
-        if (vectors.length != expected) {
-            throw new EmbeddingException("model returned " + vectors.length + " vectors for " + expected + " inputs");
-        }
-        for (float[] v : vectors) {
-            Vectors.normalize(v);
-        }
-        return vectors;
-    }
-
     @Override
     public synchronized void close() {
         if (closed) {
@@ -454,20 +438,6 @@ final class TorchClipModel implements ClipModel {
             }
             return null;
         });
-    }
-
-    static float[][] rows(NDArray out) {
-        if (out.getShape().dimension() != 2) {
-            throw new EmbeddingException("model returned shape " + out.getShape() + ", expected [batch, dim]");
-        }
-        int batch = (int) out.getShape().get(0);
-        int d = (int) out.getShape().get(1);
-        float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        float[][] rows = new float[batch][d];
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(flat, i * d, rows[i], 0, d);
-        }
-        return rows;
     }
 
     /** Pixels [B,3,S,S] in; for the joint HuggingFace module a one-token-pair text rides along. */
@@ -506,7 +476,7 @@ final class TorchClipModel implements ClipModel {
         @Override
         public float[][] processOutput(TranslatorContext ctx, NDList list) {
             NDArray out = dummyText == null ? list.singletonOrThrow() : named(list, "image_embeds");
-            return rows(out);
+            return Vectors.rows(out);
         }
     }
 
@@ -541,7 +511,7 @@ final class TorchClipModel implements ClipModel {
         @Override
         public float[][] processOutput(TranslatorContext ctx, NDList list) {
             NDArray out = dummyImage == null ? list.singletonOrThrow() : named(list, "text_embeds");
-            return rows(out);
+            return Vectors.rows(out);
         }
     }
 

@@ -41,6 +41,12 @@ final class App {
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().remove("LOOKALIKE_CATALOG");
         pb.environment().remove("LOOKALIKE_MODEL");
+        // never the developer's Hugging Face cache, token or endpoint: a test names its own Hub, if any
+        for (String k : List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE",
+                "TRANSFORMERS_OFFLINE", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "XDG_CACHE_HOME")) {
+            pb.environment().remove(k);
+        }
+        pb.environment().put("HF_HOME", workDir.resolve("hf").toString());
         return pb;
     }
 

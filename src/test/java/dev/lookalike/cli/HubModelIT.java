@@ -12,14 +12,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,30 +71,17 @@ class HubModelIT {
         }
     }
 
-    /** The environment of a user whose Hugging Face cache is empty and whose Hub is the fake one. */
+    /** The environment of a user whose Hub is the fake one (App gives every run HF_HOME=work/hf). */
     static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("HF_ENDPOINT", hub.endpoint().toString());
-        env.put("HF_HOME", work.resolve("hf").toString());
         return env;
     }
 
     static App.Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = App.builder(work, args);
-        for (String k : List.of("HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE",
-                "TRANSFORMERS_OFFLINE", "HF_TOKEN", "XDG_CACHE_HOME")) {
-            pb.environment().remove(k);
-        }
         pb.environment().putAll(env);
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("lookalike " + String.join(" ", args) + " did not finish in 5 minutes");
-        }
-        return new App.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return App.run(pb, work, args);
     }
 
     static float[] golden(String text) throws IOException {

@@ -1,8 +1,6 @@
 package dev.lookalike.embed.clip;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.lookalike.embed.ClipModel;
 import dev.lookalike.embed.ClipTokenizer;
 import dev.lookalike.embed.EmbeddingException;
@@ -50,7 +48,7 @@ final class JavaClipModel implements ClipModel {
         this.manager = manager;
         this.text = text;
         this.visionLoader = visionLoader;
-        this.batcher = new TextBatcher(name, ids -> normalized(text.forward(ids)));
+        this.batcher = new TextBatcher(name, ids -> Vectors.normalizeAll(text.forward(ids), ids.length));
     }
 
     @Override
@@ -98,14 +96,9 @@ final class JavaClipModel implements ClipModel {
         if (pixels.isEmpty()) {
             return new float[0][];
         }
-        int expected = 3 * config.imageSize() * config.imageSize();
-        for (float[] p : pixels) {
-            if (p.length != expected) {
-                throw new IllegalArgumentException("pixels of length " + p.length + ", expected " + expected);
-            }
-        }
+        imageSpec.checkPixels(pixels);
         try {
-            return TorchThread.call(() -> normalized(vision().forward(pixels)));
+            return TorchThread.call(() -> Vectors.normalizeAll(vision().forward(pixels), pixels.size()));
         } catch (EmbeddingException | IllegalStateException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -167,25 +160,6 @@ final class JavaClipModel implements ClipModel {
             }
         }
         return batcher.embed(ids);
-    }
-
-    private static float[][] normalized(float[][] vectors) {
-        for (float[] v : vectors) {
-            Vectors.normalize(v);
-        }
-        return vectors;
-    }
-
-    /** Rows of a [batch, dim] array. */
-    static float[][] rows(NDArray out) {
-        int batch = (int) out.getShape().get(0);
-        int d = (int) out.getShape().get(1);
-        float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] rows = new float[batch][d];
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(flat, i * d, rows[i], 0, d);
-        }
-        return rows;
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.Vectors;
 import dev.lookalike.embed.clip.Transformer.Dense;
 import dev.lookalike.embed.clip.Transformer.Norm;
 
@@ -101,7 +102,7 @@ final class TextTower implements AutoCloseable {
             x = finalNorm.apply(x, config.text().layerNormEps());
             NDArray at = Embedding.embedding(call.create(pooled), x.reshape(batch * (long) len, w), SparseFormat.DENSE)
                     .singletonOrThrow();
-            return JavaClipModel.rows(projection.apply(at));
+            return Vectors.rows(projection.apply(at));
         }
     }
 

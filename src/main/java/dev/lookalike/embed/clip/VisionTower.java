@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.lookalike.embed.ModelLoadException;
+import dev.lookalike.embed.Vectors;
 import dev.lookalike.embed.clip.Transformer.Norm;
 
 import java.nio.FloatBuffer;
@@ -110,7 +111,7 @@ final class VisionTower implements AutoCloseable {
             x = transformer.forward(x, null);
             NDArray pooled = post.apply(x.get(":, 0, :"), config.vision().layerNormEps());
             NDArray out = ai.djl.nn.core.Linear.linear(pooled, projection).singletonOrThrow();
-            return JavaClipModel.rows(out);
+            return Vectors.rows(out);
         }
     }
 
