@@ -538,6 +538,24 @@ public final class CatalogDb implements AutoCloseable {
         });
     }
 
+    /**
+     * Why a product's photos cannot be used, one {@code "URL: reason"} each: the photo could not be
+     * fetched, or its bytes do not decode. Empty when every photo is fine (or the product has none).
+     */
+    public synchronized List<String> photoErrors(String productId) {
+        List<String> errors = new ArrayList<>();
+        for (ProductImage link : productImages(productId)) {
+            String error = link.error();
+            if (error == null && link.imageId() != null) {
+                error = image(link.imageId()).map(ImageInfo::error).orElse(null);
+            }
+            if (error != null) {
+                errors.add(link.url() + ": " + error);
+            }
+        }
+        return errors;
+    }
+
     /** Every (product, image) pair of products not marked removed whose photo was stored. */
     public synchronized List<ProductImageRef> productImageRefs() {
         return query(() -> {

@@ -5,6 +5,7 @@ import dev.lookalike.embed.EmbeddingException;
 import dev.lookalike.embed.ModelLoadException;
 import dev.lookalike.search.SearchException;
 import dev.lookalike.search.UnknownProductException;
+import dev.lookalike.search.UnusablePhotosException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -52,7 +53,8 @@ class CommandLineSetup {
     }
 
     static String message(Throwable e) {
-        if (e instanceof CommandFailure || e instanceof UnknownProductException || e instanceof ModelLoadException
+        if (e instanceof CommandFailure || e instanceof UnknownProductException || e instanceof UnusablePhotosException
+                || e instanceof ModelLoadException
                 || e instanceof CatalogException || e instanceof SearchException || e instanceof EmbeddingException
                 || e instanceof IllegalArgumentException) {
             return e.getMessage();

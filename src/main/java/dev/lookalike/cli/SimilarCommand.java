@@ -34,33 +34,13 @@ class SimilarCommand extends ModelCommand implements Callable<Integer> {
         try (CatalogDb db = openCatalogForReading()) {
             Collection c = pickCollection(db);
             VectorIndex index = VectorIndex.load(db, c);
-            SearchService service = new SearchService(() -> index, () -> null, Serving.settings(serveConfig.search()));
-            if (index.product(productId).isPresent() && index.productVector(productId).isEmpty()) {
-                unreadablePhotos(db);
-            }
+            SearchService service = new SearchService(() -> index, () -> null, Serving.settings(serveConfig.search()),
+                    db::photoErrors);
             for (Match m : service.similar(productId, cheaper, SearchFilter.NONE, limit, 0)) {
                 out.println(Json.line(Json.match(m)));
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** A product embed ran over but could not use: its photos' recorded errors, rather than "run embed". */
-    private void unreadablePhotos(CatalogDb db) {
-        List<String> errors = new java.util.ArrayList<>();
-        for (var link : db.productImages(productId)) {
-            String error = link.error();
-            if (error == null && link.imageId() != null) {
-                error = db.image(link.imageId()).map(dev.lookalike.catalog.ImageInfo::error).orElse(null);
-            }
-            if (error != null) {
-                errors.add(link.url() + ": " + error);
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new CommandFailure(ExitCodes.FAILED, "product " + productId + " has no usable photo: "
-                    + String.join("; ", errors) + " (replace the photos, import or scrape again, then run embed)");
-        }
     }
 
     /** With --model, that model's collection; without, the only one, else the default model's. */

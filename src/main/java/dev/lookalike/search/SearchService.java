@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -74,6 +75,7 @@ public final class SearchService {
     private final Supplier<VectorIndex> index;
     private final Supplier<ClipModel> model;
     private final Settings settings;
+    private final Function<String, List<String>> photoErrors;
     private final TextVectors texts;
     private final ImageDecoder decoder = new ImageDecoder();
     private final Map<Object, ResultPage> results;
@@ -94,9 +96,19 @@ public final class SearchService {
     }
 
     public SearchService(Supplier<VectorIndex> index, Supplier<ClipModel> model, Settings settings) {
+        this(index, model, settings, id -> List.of());
+    }
+
+    /**
+     * @param photoErrors why a product's photos could not be embedded (CatalogDb.photoErrors), to tell a
+     *     product whose photos are broken from one that embed has not reached yet
+     */
+    public SearchService(Supplier<VectorIndex> index, Supplier<ClipModel> model, Settings settings,
+                         Function<String, List<String>> photoErrors) {
         this.index = index;
         this.model = model;
         this.settings = settings;
+        this.photoErrors = photoErrors;
         this.texts = new TextVectors(model, settings.textCacheSize());
         int capacity = settings.resultCacheSize();
         this.results = new LinkedHashMap<>(16, 0.75f, true) {
@@ -184,8 +196,7 @@ public final class SearchService {
         float[] q = null;
         if (query.like() != null) {
             Product p = idx.product(query.like()).orElseThrow(() -> new UnknownProductException(query.like()));
-            q = idx.productVector(query.like()).orElseThrow(() -> new SearchException(
-                    "product " + query.like() + " has no embedded photo yet: run embed"));
+            q = idx.productVector(query.like()).orElseThrow(() -> noPhoto(query.like()));
             filter = filter.excluding(p.id());
             if (query.cheaper()) {
                 if (p.price() == null) {
@@ -406,5 +417,14 @@ public final class SearchService {
         if (offset > 100_000) {
             throw new SearchException("offset must be at most 100000, got " + offset);
         }
+    }
+
+    /** A product without an embedded photo: broken photos say why, others wait for embed. */
+    private RuntimeException noPhoto(String productId) {
+        List<String> errors = photoErrors.apply(productId);
+        if (!errors.isEmpty()) {
+            return new UnusablePhotosException(productId, errors);
+        }
+        return new SearchException("product " + productId + " has no embedded photo yet: run embed");
     }
 }

@@ -2,6 +2,7 @@ package dev.lookalike.web;
 
 import dev.lookalike.search.NotAnImageException;
 import dev.lookalike.search.SearchException;
+import dev.lookalike.search.UnusablePhotosException;
 import dev.lookalike.search.UnknownProductException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -27,6 +28,12 @@ public class ApiErrors {
     @ServerExceptionMapper
     public Response badQuery(SearchException e, UriInfo uri) {
         return answer(400, e.getMessage(), uri);
+    }
+
+    /** The request is fine; the product's stored photos are not: a server-side condition, with the reasons. */
+    @ServerExceptionMapper
+    public Response unusablePhotos(UnusablePhotosException e, UriInfo uri) {
+        return answer(500, e.getMessage(), uri);
     }
 
     @ServerExceptionMapper

@@ -142,6 +142,7 @@ class CommandLineIT {
             for (String field : List.of("id", "name", "price", "currency", "url", "image", "score")) {
                 assertTrue(first.has(field), field + " missing in " + first);
             }
+            assertTrue(first.get("image").asText().startsWith("/images/"), "the API's photo path: " + first);
         }
         App.Result priced = App.run(work, "search", "red", "--catalog", catalog.toString(), "--model", MODEL,
                 "--max-price", "50");
@@ -210,7 +211,29 @@ class CommandLineIT {
         App.Result noFile = App.run(work, "vector", "--image", "nope.png", "--model", MODEL);
         assertEquals(3, noFile.exit());
 
-        for (App.Result r : List.of(unknown, noModel, badCatalog, noFile)) {
+        // the API's rules: --limit up to lookalike.web.max-page-size (100), queries up to 500 characters
+        App.Result tooMany = App.run(work, "search", "red", "--catalog", catalog.toString(), "--model", MODEL,
+                "--limit", "101");
+        assertEquals(2, tooMany.exit(), tooMany.err());
+        assertTrue(tooMany.err().contains("between 1 and 100"), tooMany.err());
+        App.Result tooLong = App.run(work, "search", "red ".repeat(200), "--catalog", catalog.toString(), "--model", MODEL);
+        assertEquals(2, tooLong.exit(), tooLong.err());
+        assertTrue(tooLong.err().contains("500"), tooLong.err());
+
+        // model download failures name the URL and the reason, never "null"
+        App.Result unreachable = App.run(work, "vector", "--text", "red", "--model", "http://127.0.0.1:1/model.zip");
+        assertEquals(4, unreachable.exit(), unreachable.err());
+        assertTrue(unreachable.err().contains("127.0.0.1:1"), unreachable.err());
+        assertFalse(unreachable.err().contains("null"), unreachable.err());
+        // a broken lookalike-model.json names the file, not Jackson's source dump
+        Path pkg = Files.createDirectories(work.resolve("broken-package"));
+        Files.writeString(pkg.resolve("lookalike-model.json"), "{\"format\": 1, \"name\": ");
+        App.Result broken = App.run(work, "vector", "--text", "red", "--model", pkg.toString());
+        assertEquals(4, broken.exit(), broken.err());
+        assertTrue(broken.err().contains("lookalike-model.json"), broken.err());
+        assertFalse(broken.err().contains("REDACTED") || broken.err().contains("Source:"), broken.err());
+
+        for (App.Result r : List.of(unknown, noModel, badCatalog, noFile, tooMany, tooLong, unreachable, broken)) {
             assertFalse(r.err().contains("\tat "), "stack trace leaked: " + r.err());
         }
     }

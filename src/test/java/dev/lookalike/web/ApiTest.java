@@ -181,6 +181,14 @@ class ApiTest {
         given().get("/api/products/0123456789abcdef/similar").then().statusCode(404);
         given().queryParam("cheaper", "true").get("/api/products/" + TestShop.id("red-mystery") + "/similar")
                 .then().statusCode(400).body("error", containsString("no price"));
+        // a well-formed request about a product whose photos are broken: not the asker's error, and it says why
+        for (String path : List.of("/api/products/" + TestShop.id(TestShop.BROKEN_PHOTO) + "/similar",
+                "/api/search?like=" + TestShop.id(TestShop.BROKEN_PHOTO))) {
+            given().get(path).then().statusCode(500).contentType("application/json")
+                    .body("error", containsString("no usable photo"))
+                    .body("error", containsString("HTTP 404 Not Found"))
+                    .body("error", containsString(TestShop.url(TestShop.BROKEN_PHOTO) + "/1.png"));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lookalike.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +79,9 @@ class ServeIT {
                 }
                 Thread.sleep(100);
             }
+            // a local run listens on the loopback address only (Linux shows listening sockets in /proc/net)
+            List<String> listening = listeners(port);
+            assertEquals(List.of("0100007F"), listening, "listening on " + listening + ", not only 127.0.0.1");
             JsonNode json = new ObjectMapper().readTree(get(port, "/api/search?q=red&limit=3").body());
             assertEquals(3, json.get("results").size(), json.toString());
             assertTrue(ApiTest.REDS.contains(json.get("results").get(0).get("name").asText()), json.toString());
@@ -90,6 +94,46 @@ class ServeIT {
             assertTrue(home.body().contains("Results for “red”"), home.body());
             assertTrue(Files.readString(err, StandardCharsets.UTF_8).contains("open http://localhost:" + port + "/"),
                     Files.readString(err));
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        }
+    }
+
+    /** The local addresses (hex, as /proc/net/tcp writes them) with a socket listening on {@code port}. */
+    static List<String> listeners(int port) throws IOException {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "no /proc/net/tcp: not Linux");
+        String suffix = ":" + String.format("%04X", port);
+        List<String> found = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            if (!Files.isReadable(Path.of(table))) {
+                continue;
+            }
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] col = line.trim().split("\\s+");
+                if (col.length > 3 && col[1].endsWith(suffix) && col[3].equals("0A")) { // 0A: LISTEN
+                    found.add(col[1].substring(0, col[1].indexOf(':')));
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void hostOpensTheServerToOtherMachinesWhenAsked() throws Exception {
+        Path catalogue = TestShop.build(work);
+        int port = freePort();
+        Process p = start(work.resolve("out.txt"), work.resolve("err.txt"), "serve", "--port", String.valueOf(port),
+                "--host", "0.0.0.0", "--catalog", catalogue.toString(), "--model", TestShop.MODEL.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            List<String> listening = listeners(port);
+            while (listening.isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                listening = listeners(port);
+            }
+            assertTrue(listening.contains("00000000") || listening.contains("00000000000000000000000000000000"),
+                    "--host 0.0.0.0 listens on " + listening + ": " + Files.readString(work.resolve("err.txt")));
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");

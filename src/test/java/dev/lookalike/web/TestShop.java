@@ -61,6 +61,9 @@ public final class TestShop {
             {"pink-mug", "Pink mug", new Color(250, 150, 190), null, 14.0, "EUR", KITCHEN, "Lumo"},
     };
 
+    /** A product whose photo could not be fetched. */
+    static final String BROKEN_PHOTO = "photo-gone-lamp";
+
     private TestShop() {}
 
     static String url(String slug) {
@@ -92,6 +95,11 @@ public final class TestShop {
                     db.linkImage(new ProductImage(p.id(), url(slug) + "/2.png", second, null, 1));
                 }
             }
+            // a product whose only photo never arrived: embed passes it by, and its lookalikes say why
+            Product broken = new Product(id(BROKEN_PHOTO), url(BROKEN_PHOTO), "Lamp without a photo", 33.0, "EUR",
+                    "Acme", OUTLET, "Its photo is gone.", "home");
+            db.upsertProduct(broken);
+            db.linkImage(new ProductImage(broken.id(), url(BROKEN_PHOTO) + "/1.png", null, "HTTP 404 Not Found", 0));
             new EmbedRun(db, model, new ImageDecoder(), 8, 1).run(ProgressListener.NONE);
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the test shop: " + e.getMessage(), e);
