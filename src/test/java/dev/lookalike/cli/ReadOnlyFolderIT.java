@@ -49,11 +49,17 @@ class ReadOnlyFolderIT {
             assertTrue(embed.err().contains("WAL") && embed.err().contains(folder.toString())
                     && embed.err().contains("bake"), embed.err());
 
+            // a catalogue the user may write, baked into the folder they may not
+            Path own = Files.createDirectories(work.resolve("mine"));
+            Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path source = own.resolve("imp.db");
+            App.Result copy = runAs(root, work, "import", "--catalog", source.toString(), work.resolve("one.csv").toString());
+            assertEquals(0, copy.exit(), copy.err());
             Path out = folder.resolve("baked.db");
-            App.Result bake = runAs(root, work, "bake", "--catalog", live.toString(), "--out", out.toString());
+            App.Result bake = runAs(root, work, "bake", "--catalog", source.toString(), "--out", out.toString());
             assertEquals(5, bake.exit(), bake.err());
             assertTrue(bake.err().contains(out.toString()) && bake.err().contains("not writable"), bake.err());
-            assertFalse(bake.err().contains("cannot open catalogue " + live), bake.err());
+            assertFalse(bake.err().contains("cannot open catalogue " + source), bake.err());
         } finally {
             try (Stream<Path> all = Files.walk(work)) {
                 for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
