@@ -122,8 +122,8 @@ public final class ModelLocator {
     }
 
     /**
-     * A Hub model's collection goes by its repo id, plus the revision when it is not {@code main}: the
-     * same name whether it came from the Hub or from a snapshot folder of the Hub's cache.
+     * A Hub model's collection goes by its repo id, plus the revision when it is not {@code main} (other
+     * weights, other vectors). A snapshot folder of the Hub's cache goes by the repo id alone.
      */
     static String hubName(HubRepo repo) {
         return "main".equals(repo.revision()) ? repo.id() : repo.id() + "@" + repo.revision();
