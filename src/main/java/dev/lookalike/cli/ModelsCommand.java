@@ -40,6 +40,10 @@ class ModelsCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-measure", description = "Do not time the models (instant; speed columns empty).")
     boolean noMeasure;
 
+    @CommandLine.Option(names = "--only", paramLabel = "M",
+            description = "Time only this model of the list (e.g. hf:openai/clip-vit-base-patch32); list all.")
+    String only;
+
     @CommandLine.Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
             description = "Time each shape's image tower for at least S seconds (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -55,10 +59,14 @@ class ModelsCommand implements Callable<Integer> {
         if (!(seconds > 0)) {
             throw new CommandFailure(ExitCodes.USAGE, "--seconds must be positive, got " + seconds);
         }
+        if (only != null && KnownModels.all().stream().noneMatch(m -> m.spec().equals(only))) {
+            throw new CommandFailure(ExitCodes.USAGE, "--only " + only + " is not in the list; known: "
+                    + String.join(", ", KnownModels.all().stream().map(KnownModel::spec).toList()));
+        }
         Map<ClipConfig, Speed> speeds = new HashMap<>();
         if (!noMeasure) {
             for (KnownModel m : KnownModels.all()) {
-                if (!speeds.containsKey(m.config())) {
+                if ((only == null || only.equals(m.spec())) && !speeds.containsKey(m.config())) {
                     System.err.println("models: timing " + m.architecture() + " (" + m.spec() + ") with random weights …");
                     speeds.put(m.config(), measure(m));
                 }

@@ -175,6 +175,33 @@ class CommandLineIT {
 
     @Test
     @Order(5)
+    void modelsListsTheKnownHubModelsAndTimesOneOnThisMachine() throws Exception {
+        App.Result r = App.run(work, "models", "--json", "--only", "hf:openai/clip-vit-base-patch32", "--seconds", "0.5");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode models = JSON.readTree(r.out()).get("models");
+        List<String> specs = new ArrayList<>();
+        models.forEach(m -> specs.add(m.get("model").asText()));
+        assertTrue(specs.containsAll(List.of("hf:openai/clip-vit-base-patch32", "hf:openai/clip-vit-base-patch16",
+                "hf:openai/clip-vit-large-patch14", "hf:laion/CLIP-ViT-B-32-laion2B-s34B-b79K",
+                "hf:patrickjohncyh/fashion-clip", "hf:Marqo/marqo-fashionCLIP")), specs.toString());
+        JsonNode b32 = models.get(0);
+        assertEquals("hf:openai/clip-vit-base-patch32", b32.get("model").asText(), "the default comes first");
+        assertEquals(512, b32.get("dim").asInt());
+        assertEquals(151_277_313L, b32.get("parameters").asLong(), "ViT-B/32 CLIP's published parameter count");
+        assertTrue(b32.get("images_per_s").asDouble() > 0 && b32.get("text_query_ms").asDouble() > 0, b32.toString());
+        assertTrue(models.get(2).get("images_per_s").isNull(), "only the one asked for is timed: " + models.get(2));
+        assertEquals(768, models.get(2).get("dim").asInt());
+        assertTrue(b32.get("good_at").asText().length() > 10);
+
+        App.Result table = App.run(work, "models", "--no-measure");
+        assertEquals(0, table.exit(), table.err());
+        assertTrue(table.out().startsWith("MODEL") && table.out().contains("605 MB"), table.out());
+        App.Result unknown = App.run(work, "models", "--only", "hf:nobody/nothing");
+        assertEquals(2, unknown.exit(), unknown.err());
+    }
+
+    @Test
+    @Order(5)
     void vectorPrintsOneJsonArray() throws Exception {
         App.Result r = App.run(work, "vector", "--text", "red", "--model", MODEL);
         assertEquals(0, r.exit(), r.err());
