@@ -39,6 +39,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -254,6 +255,11 @@ public final class Crawler {
             } catch (InterruptedException e) {
                 frontier.stop();
                 workers.forEach(Thread::interrupt);
+                // the crawl has stopped when run() returns: no worker may still write pages while the caller
+                // (a test, a server) goes on, perhaps resuming the same run
+                for (Thread t : workers) {
+                    t.join(TimeUnit.SECONDS.toMillis(30));
+                }
                 throw e;
             }
             if (failure instanceof RecipeMismatchException r) {

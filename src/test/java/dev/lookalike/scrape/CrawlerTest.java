@@ -268,7 +268,7 @@ class CrawlerTest {
         Crawler.Summary resumed = crawl(shop.url("/"), slow);
         assertTrue(resumed.resumed());
         assertEquals("complete", resumed.outcome());
-        assertEquals(40, db.products().size());
+        assertEquals(40, db.products().size(), () -> "pages not done: " + notDone());
         assertEquals(40, count("SELECT count(*) FROM products"));
         assertEquals(40, count("SELECT count(*) FROM product_images"));
         assertEquals(40, db.countImages());
@@ -335,6 +335,21 @@ class CrawlerTest {
             }
         }
         return out;
+    }
+
+    /** Every crawl page that did not end done, with its state and error, for a failure message. */
+    String notDone() {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT url, state, error FROM crawl_pages WHERE state <> 'done'")) {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append("; ");
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "(cannot read crawl_pages: " + e.getMessage() + ")";
+        }
     }
 
     int count(String sql) throws Exception {
