@@ -177,14 +177,4 @@ final class CheckpointTensors {
                     + e.getMessage(), e);
         }
     }
-
-    /** Float32 arrays, or bfloat16 copies for the text tower's matrix products. */
-    static NDArray as(NDArray a, DataType type) {
-        if (a.getDataType() == type) {
-            return a;
-        }
-        NDArray converted = a.toType(type, true);
-        a.close();
-        return converted;
-    }
 }

@@ -2,7 +2,6 @@ package dev.lookalike.embed.clip;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.embed.ClipModel;
@@ -50,7 +49,7 @@ public final class ClipCheckpoint {
      * @param precision of the text tower: FLOAT32, or AUTO, which means float32 here. BFLOAT16 is refused:
      *     DJL 0.36's PyTorch engine aborts the JVM ("terminate called without an active exception") as
      *     soon as a bfloat16 NDArray is made, by {@code create} or {@code toType} alike, so the towers'
-     *     bfloat16 path ({@link Transformer.Dense}) stays switched off until DJL handles the type
+     *     Java towers have no bfloat16 path until DJL handles the type
      * @throws ModelLoadException naming the repository and what is wrong: no config, an architecture
      *     other than a ViT CLIP (named), no weights (listing the files looked for), a missing tensor
      *     or one whose shape disagrees with the config (naming the tensor and both shapes), no tokenizer
@@ -63,7 +62,6 @@ public final class ClipCheckpoint {
         }
         Plan plan = plan(repo);
         TextPrecision used = TextPrecision.FLOAT32;
-        DataType matmul = DataType.FLOAT32;
         return TorchThread.call(() -> {
             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
             try {
@@ -71,7 +69,7 @@ public final class ClipCheckpoint {
                 try (Weights weights = open(plan.weights())) {
                     CheckpointTensors check = new CheckpointTensors(weights, manager);
                     VisionTower.check(check, plan.keys(), plan.config());
-                    text = TextTower.load(CheckpointTensors.of(weights), plan.keys(), plan.config(), matmul, manager);
+                    text = TextTower.load(CheckpointTensors.of(weights), plan.keys(), plan.config(), manager);
                 }
                 JavaClipModel.VisionLoader vision = parent -> {
                     try (Weights weights = open(plan.weights())) {
@@ -105,7 +103,7 @@ public final class ClipCheckpoint {
         return TorchThread.call(() -> {
             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
             try {
-                TextTower text = TextTower.load(CheckpointTensors.random(seed), keys, config, DataType.FLOAT32, manager);
+                TextTower text = TextTower.load(CheckpointTensors.random(seed), keys, config, manager);
                 return new JavaClipModel(name, config, ImageSpec.openAiClip(config.imageSize()), bytesOnly,
                         TextPrecision.FLOAT32, manager, text,
                         parent -> VisionTower.load(CheckpointTensors.random(seed + 1), keys, config, parent));

@@ -38,12 +38,8 @@ final class TextTower implements AutoCloseable {
         this.projection = projection;
     }
 
-    /**
-     * Reads the tower's tensors into arrays of a new sub-manager of {@code parent}.
-     *
-     * @param matmulType FLOAT32, or BFLOAT16 for the Linear layers
-     */
-    static TextTower load(CheckpointTensors.Source source, KeyMap keys, ClipConfig c, DataType matmulType, NDManager parent)
+    /** Reads the tower's tensors into arrays of a new sub-manager of {@code parent}. */
+    static TextTower load(CheckpointTensors.Source source, KeyMap keys, ClipConfig c, NDManager parent)
             throws ModelLoadException {
         NDManager m = parent.newSubManager();
         try {
@@ -51,14 +47,12 @@ final class TextTower implements AutoCloseable {
             long w = c.text().width();
             NDArray tok = t.tensor(keys.tokenEmbedding(), c.vocabSize(), w);
             NDArray pos = t.tensor(keys.textPositions(), c.contextLength(), w);
-            Transformer tr = Transformer.load(t, keys, false, c.text(), matmulType);
+            Transformer tr = Transformer.load(t, keys, false, c.text());
             Norm fin = Norm.load(t, keys.finalNorm(), w);
             KeyMap.Projection p = keys.textProjection();
             NDArray proj = p.inByOut() ? t.transposed(p.name(), w, c.projectionDim())
                     : t.tensor(p.name(), c.projectionDim(), w);
-            Dense projection = new Dense(proj, null);
-            return new TextTower(c, m, tok, pos, tr, fin,
-                    matmulType == DataType.FLOAT32 ? projection : projection.as(matmulType));
+            return new TextTower(c, m, tok, pos, tr, fin, new Dense(proj, null));
         } catch (ModelLoadException | RuntimeException e) {
             m.close();
             throw e;

@@ -3,7 +3,6 @@ package dev.lookalike.embed.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -34,19 +33,13 @@ final class Transformer implements AutoCloseable {
         }
     }
 
-    /** A Linear layer {@code x W^T + b}; in bfloat16 when its weight is, with float32 in and out. */
+    /**
+     * A Linear layer {@code x W^T + b}, in float32: DJL 0.36's PyTorch engine aborts the JVM on any
+     * bfloat16 array, so there is no bfloat16 path to take (see ClipCheckpoint.load).
+     */
     record Dense(NDArray weight, NDArray bias) {
         NDArray apply(NDArray x) {
-            if (weight.getDataType() == DataType.FLOAT32) {
-                return Linear.linear(x, weight, bias).singletonOrThrow();
-            }
-            try (NDArray low = x.toType(weight.getDataType(), false)) {
-                return Linear.linear(low, weight, bias).singletonOrThrow().toType(DataType.FLOAT32, false);
-            }
-        }
-
-        Dense as(DataType type) {
-            return new Dense(CheckpointTensors.as(weight, type), bias == null ? null : CheckpointTensors.as(bias, type));
+            return Linear.linear(x, weight, bias).singletonOrThrow();
         }
 
         static Dense load(CheckpointTensors t, KeyMap.Linear keys, long partOut, long in) throws ModelLoadException {
@@ -57,9 +50,6 @@ final class Transformer implements AutoCloseable {
 
     /** One residual block. */
     record Block(Norm ln1, Dense qkv, Dense out, Norm ln2, Dense fc1, Dense fc2) {
-        Block as(DataType type) {
-            return new Block(ln1, qkv.as(type), out.as(type), ln2, fc1.as(type), fc2.as(type));
-        }
     }
 
     private final Encoder shape;
@@ -70,12 +60,8 @@ final class Transformer implements AutoCloseable {
         this.blocks = blocks;
     }
 
-    /**
-     * Loads the blocks of one tower.
-     *
-     * @param matmulType FLOAT32, or BFLOAT16 to keep the Linear weights in bfloat16
-     */
-    static Transformer load(CheckpointTensors t, KeyMap keys, boolean vision, Encoder shape, DataType matmulType)
+    /** Loads the blocks of one tower. */
+    static Transformer load(CheckpointTensors t, KeyMap keys, boolean vision, Encoder shape)
             throws ModelLoadException {
         long w = shape.width();
         List<Block> blocks = new ArrayList<>();
@@ -85,7 +71,7 @@ final class Transformer implements AutoCloseable {
             Block b = new Block(Norm.load(t, k.ln1(), w), Dense.load(t, k.qkv(), partOut * w, w),
                     Dense.load(t, k.out(), w, w), Norm.load(t, k.ln2(), w),
                     Dense.load(t, k.fc1(), shape.mlpWidth(), w), Dense.load(t, k.fc2(), w, shape.mlpWidth()));
-            blocks.add(matmulType == DataType.FLOAT32 ? b : b.as(matmulType));
+            blocks.add(b);
         }
         return new Transformer(shape, blocks);
     }

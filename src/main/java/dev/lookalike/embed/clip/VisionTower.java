@@ -3,7 +3,6 @@ package dev.lookalike.embed.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.lookalike.embed.ModelLoadException;
@@ -74,7 +73,7 @@ final class VisionTower implements AutoCloseable {
             NDArray cls = t.tensor(keys.classEmbedding(), w).reshape(1, 1, w);
             NDArray pos = t.tensor(keys.visionPositions(), (long) c.grid() * c.grid() + 1, w);
             Norm pre = Norm.load(t, keys.preNorm(), w);
-            Transformer tr = Transformer.load(t, keys, true, c.vision(), DataType.FLOAT32);
+            Transformer tr = Transformer.load(t, keys, true, c.vision());
             Norm post = Norm.load(t, keys.postNorm(), w);
             KeyMap.Projection p = keys.visualProjection();
             NDArray proj = p.inByOut() ? t.transposed(p.name(), w, c.projectionDim())
