@@ -131,6 +131,9 @@ public final class LumaCatalogue {
     /**
      * Builds the catalogue into {@code folder/luma.db} and embeds it with {@code model}.
      *
+     * @param views which photos of each Luma product go in; {@link Views#MAIN_PER_COLOUR} embeds about two thirds
+     *     as many as {@link Views#ALL}
+     *
      * @throws IOException when the Luma files cannot be read or the catalogue cannot be written
      * @throws IllegalStateException when the fixtures do not say what this class expects of them
      */

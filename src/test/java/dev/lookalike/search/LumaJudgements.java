@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -104,11 +105,11 @@ public final class LumaJudgements {
     public static LumaJudgements of(LumaCatalogue catalogue) {
         List<Judgement> out = new ArrayList<>();
         // colour × garment, in a stable order: garments by word, colours by name
-        Map<String, Map<String, Set<String>>> byGarment = new java.util.TreeMap<>();
+        Map<String, Map<String, Set<String>>> byGarment = new TreeMap<>();
         for (Item item : catalogue.items()) {
             for (String garment : garments(item)) {
                 for (String colour : item.colours()) {
-                    byGarment.computeIfAbsent(garment, g -> new java.util.TreeMap<>())
+                    byGarment.computeIfAbsent(garment, g -> new TreeMap<>())
                             .computeIfAbsent(colour.toLowerCase(Locale.ROOT), c -> new TreeSet<>()).add(item.id());
                 }
             }

@@ -5,6 +5,7 @@ import dev.lookalike.search.LumaJudgements.Judgement;
 import dev.lookalike.search.LumaJudgements.QueryClass;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +38,11 @@ public final class SearchQuality {
     public record Score(String mode, QueryClass queryClass, int queries, double precisionAt10, double mrr,
                         double hitAt1) {}
 
-    /** The scores of every mode and class, with the baselines of the judgements. */
-    public record Report(List<Score> scores, LumaJudgements judgements) {
+    /** One query's scores in one mode: its precision at 10 and the reciprocal rank of its first relevant result. */
+    public record QueryScore(String mode, Judgement judgement, double precisionAt10, double reciprocalRank) {}
+
+    /** The scores of every mode and class, each query's, and the baselines of the judgements. */
+    public record Report(List<Score> scores, List<QueryScore> queries, LumaJudgements judgements) {
 
         /** The score of a mode on a class; throws when the report has none. */
         public Score score(String mode, QueryClass queryClass) {
@@ -80,6 +84,19 @@ public final class SearchQuality {
                     .append(" | 1 | 1 | 1 | 1 |\n");
             return out.toString();
         }
+
+        /** A markdown table of one mode's queries of one class, worst first: where a change helps or hurts. */
+        public String markdownPerQuery(String mode, QueryClass queryClass) {
+            StringBuilder out = new StringBuilder("| query (" + mode + ") | relevant | p@10 | RR |\n|---|---|---|---|\n");
+            queries.stream().filter(q -> q.mode().equals(mode) && q.judgement().queryClass() == queryClass)
+                    .sorted(Comparator.comparingDouble(QueryScore::precisionAt10)
+                            .thenComparingDouble(QueryScore::reciprocalRank)
+                            .thenComparing(q -> q.judgement().query()))
+                    .forEach(q -> out.append("| ").append(q.judgement().query()).append(" | ")
+                            .append(q.judgement().relevant().size()).append(" | ").append(f(q.precisionAt10()))
+                            .append(" | ").append(f(q.reciprocalRank())).append(" |\n"));
+            return out.toString();
+        }
     }
 
     /**
@@ -90,6 +107,7 @@ public final class SearchQuality {
     public static Report evaluate(LumaJudgements judgements, List<String> modes,
                                   BiFunction<String, String, List<String>> ranker) {
         List<Score> scores = new ArrayList<>();
+        List<QueryScore> perQuery = new ArrayList<>();
         for (String mode : modes) {
             for (QueryClass c : QueryClass.values()) {
                 List<Judgement> js = judgements.of(c);
@@ -99,8 +117,11 @@ public final class SearchQuality {
                 for (Judgement j : js) {
                     List<String> ranked = ranker.apply(j.query(), mode);
                     List<String> top = ranked.subList(0, Math.min(DEPTH, ranked.size()));
-                    precision += precisionAt10(top, j.relevant());
-                    mrr += reciprocalRank(top, j.relevant());
+                    double p = precisionAt10(top, j.relevant());
+                    double rr = reciprocalRank(top, j.relevant());
+                    perQuery.add(new QueryScore(mode, j, p, rr));
+                    precision += p;
+                    mrr += rr;
                     String first = top.isEmpty() ? null : top.get(0);
                     hits += first != null && (j.expectedFirst() != null ? j.expectedFirst().equals(first)
                             : j.relevant().contains(first)) ? 1 : 0;
@@ -109,18 +130,21 @@ public final class SearchQuality {
                 scores.add(new Score(mode, c, js.size(), precision / n, mrr / n, hits / n));
             }
         }
-        return new Report(scores, judgements);
+        return new Report(scores, perQuery, judgements);
     }
 
-    /** Relevant ids among the first 10, over 10 (not over the list's length: a short list is not rewarded). */
+    /**
+     * Distinct relevant ids among the first 10, over 10 (not over the list's length: a short list is not rewarded,
+     * and a product listed twice counts once).
+     */
     static double precisionAt10(List<String> ranked, Set<String> relevant) {
-        int hits = 0;
+        Set<String> hits = new HashSet<>();
         for (int i = 0; i < Math.min(DEPTH, ranked.size()); i++) {
             if (relevant.contains(ranked.get(i))) {
-                hits++;
+                hits.add(ranked.get(i));
             }
         }
-        return hits / (double) DEPTH;
+        return hits.size() / (double) DEPTH;
     }
 
     /** 1 / the 1-based rank of the first relevant id among the first 10, or 0. */
