@@ -131,4 +131,86 @@ class ProductExtractorTest {
                 + "content='product'><meta property='og:title' content='Cup'>", "https://shop.example/p/cup?utm_source=a");
         assertEquals("https://shop.example/p/cup", p.url());
     }
+
+    @Test
+    void microdataFilmWithAdditionalTypeProductIsAProduct() {
+        ScrapedProduct p = extract("""
+                <div itemscope itemtype="https://schema.org/Movie">
+                  <link itemprop="additionalType" href="https://schema.org/Product">
+                  <h1 itemprop="name">Better Off Dead</h1>
+                  <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+                    <span itemprop="price">$.75</span></div></div>""", "https://films.example/bod");
+        assertEquals("Better Off Dead", p.name());
+        assertEquals(0.75, p.price());
+        assertEquals("microdata", p.source());
+    }
+
+    @Test
+    void additionalTypeAsMetaPropertyOrAttributeMakesAProduct() {
+        for (String marker : List.of("<meta itemprop='additionalType' content='http://schema.org/Product'>",
+                "<link property='additionalType' href='https://schema.org/Product'>",
+                "<meta itemprop='additionalType' content='schema:IndividualProduct'>")) {
+            ScrapedProduct p = extract("<div itemscope itemtype='https://schema.org/Movie'>" + marker
+                    + "<span itemprop='name'>Heat</span><meta itemprop='price' content='9.99'></div>",
+                    "https://films.example/heat");
+            assertEquals("Heat", p.name(), marker);
+        }
+        ScrapedProduct p = extract("<div itemscope itemtype='https://schema.org/Movie' "
+                + "additionalType='https://schema.org/Product'><span itemprop='name'>Ran</span></div>",
+                "https://films.example/ran");
+        assertEquals("Ran", p.name());
+    }
+
+    @Test
+    void jsonLdFilmWithAdditionalTypeProductIsAProduct() {
+        ScrapedProduct p = extract("""
+                <script type="application/ld+json">
+                {"@context": "https://schema.org", "@type": "Movie", "additionalType": ["https://schema.org/Product"],
+                 "name": "Heat", "offers": {"@type": "Offer", "price": "Free", "priceCurrency": "USD"}}
+                </script>""", "https://films.example/heat");
+        assertEquals("Heat", p.name());
+        assertEquals(0.0, p.price());
+        assertEquals("USD", p.currency());
+        assertEquals("json-ld", p.source());
+    }
+
+    @Test
+    void rdfaFilmWithAdditionalTypeProductIsAProduct() {
+        ScrapedProduct p = extract("""
+                <div vocab="https://schema.org/" typeof="Movie">
+                  <link property="additionalType" href="https://schema.org/Product">
+                  <span property="name">Ran</span>
+                  <div property="offers" typeof="Offer"><span property="price">35€ 99</span></div></div>""",
+                "https://films.example/ran");
+        assertEquals("Ran", p.name());
+        assertEquals(35.99, p.price());
+        assertEquals("EUR", p.currency());
+        assertEquals("rdfa", p.source());
+    }
+
+    @Test
+    void filmWithoutProductTypeIsNoProduct() {
+        for (String html : List.of(
+                "<div itemscope itemtype='https://schema.org/Movie'><span itemprop='name'>Heat</span>"
+                        + "<meta itemprop='price' content='9.99'></div>",
+                "<div itemscope itemtype='https://schema.org/Movie'><link itemprop='additionalType' "
+                        + "href='http://www.productontology.org/id/Film'><span itemprop='name'>Heat</span></div>",
+                "<script type='application/ld+json'>{\"@type\": \"Movie\", \"name\": \"Heat\","
+                        + " \"additionalType\": \"https://example.org/Product\"}</script>")) {
+            assertTrue(ProductExtractor.extract(Jsoup.parse(html, "https://films.example/heat")).isEmpty(), html);
+        }
+    }
+
+    @Test
+    void microdataPriceTextIsReadAsShopsWriteIt() {
+        String page = "<div itemscope itemtype='https://schema.org/Product'><span itemprop='name'>Sampler</span>"
+                + "<div itemprop='offers' itemscope itemtype='https://schema.org/Offer'>"
+                + "<span itemprop='price'>%s</span></div></div>";
+        assertEquals(0.0, extract(String.format(page, "Free!"), "https://s.example/a").price());
+        ScrapedProduct sale = extract(String.format(page, "Was $120.00 Now $60.00"), "https://s.example/a");
+        assertEquals(60.0, sale.price());
+        ScrapedProduct nz = extract(String.format(page, "NZD $100.70"), "https://s.example/a");
+        assertEquals("NZD", nz.currency());
+        assertEquals(null, extract(String.format(page, "40% OFF"), "https://s.example/a").price());
+    }
 }

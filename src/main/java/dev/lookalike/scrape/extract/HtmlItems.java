@@ -48,6 +48,14 @@ final class HtmlItems {
         if (depth > MAX_DEPTH || !seen.add(scope)) {
             return item;
         }
+        if (scope.hasAttr("additionalType")) {
+            // not microdata, but written by shops: <div itemscope itemtype=".../Movie" additionalType=".../Product">
+            for (String t : scope.attr("additionalType").strip().split("\\s+")) {
+                if (!t.isEmpty()) {
+                    add(item, "additionalType", JSON.textNode(t));
+                }
+            }
+        }
         microProps(scope, item, doc, depth, seen);
         for (String id : scope.attr("itemref").strip().split("\\s+")) {
             Element ref = id.isEmpty() ? null : doc.getElementById(id);
@@ -65,6 +73,10 @@ final class HtmlItems {
 
     private static void microProps(Element parent, ObjectNode item, Document doc, int depth, Set<Element> seen) {
         for (Element child : parent.children()) {
+            if (!child.hasAttr("itemprop") && isAdditionalType(child.attr("property"))) {
+                // RDFa's attribute inside a microdata item: <link property="additionalType" href=".../Product">
+                add(item, "additionalType", JSON.textNode(value(child)));
+            }
             if (child.hasAttr("itemprop")) {
                 addMicroProp(child, item, doc, depth, seen);
                 if (!child.hasAttr("itemscope")) {
@@ -85,6 +97,15 @@ final class HtmlItems {
                 add(item, SchemaOrg.localName(name), value);
             }
         }
+    }
+
+    private static boolean isAdditionalType(String names) {
+        for (String name : names.strip().split("\\s+")) {
+            if (SchemaOrg.localName(name).equals("additionalType") && !name.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The page's top-level RDFa resources ({@code typeof} not inside another's {@code property}). */

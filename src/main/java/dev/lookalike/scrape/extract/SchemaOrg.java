@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a schema.org {@code Product} or {@code ProductGroup} held as a JSON tree, whichever markup
- * it came in (JSON-LD as is; microdata and RDFa converted by {@link HtmlItems}): {@code offers} as an
- * object or array, {@code AggregateOffer}'s {@code lowPrice}, {@code priceSpecification}, prices as
- * numbers or strings, brand as text or {@code Brand}, images as URLs or {@code ImageObject}s, and
- * the variants of a {@code ProductGroup} ({@code hasVariant}) folded into one product with every
- * variant's photos and the lowest price.
+ * Reads a schema.org {@code Product} or {@code ProductGroup} (by {@code @type} or {@code additionalType})
+ * held as a JSON tree, whichever markup it came in (JSON-LD as is; microdata and RDFa converted by
+ * {@link HtmlItems}): {@code offers} as an object or array, {@code AggregateOffer}'s {@code lowPrice},
+ * {@code priceSpecification}, prices as numbers or strings, brand as text or {@code Brand}, images as
+ * URLs or {@code ImageObject}s, and the variants of a {@code ProductGroup} ({@code hasVariant}) folded
+ * into one product with every variant's photos and the lowest price.
  */
 final class SchemaOrg {
 
@@ -56,8 +56,9 @@ final class SchemaOrg {
         return n;
     }
 
+    /** A node typed as a product, by {@code @type} or by a schema.org {@code additionalType}. */
     static boolean isProduct(JsonNode n) {
-        for (String t : types(n)) {
+        for (String t : productTypes(n)) {
             if (PRODUCT_TYPES.contains(t)) {
                 return true;
             }
@@ -66,7 +67,46 @@ final class SchemaOrg {
     }
 
     static boolean isGroup(JsonNode n) {
-        return types(n).contains("productgroup");
+        return productTypes(n).contains("productgroup");
+    }
+
+    /**
+     * The node's types and its schema.org {@code additionalType}s, as lower-case local names: a film
+     * sold in a shop is {@code "@type": "Movie", "additionalType": "https://schema.org/Product"}
+     * (schema.org's way to add a type where markup takes one, as microdata's {@code itemtype} does).
+     */
+    private static List<String> productTypes(JsonNode n) {
+        List<String> out = types(n);
+        if (n == null || !n.isObject()) {
+            return out;
+        }
+        for (JsonNode one : values(n.get("additionalType"))) {
+            String term = schemaTerm(one.isObject() ? first(text(one.get("@id")), text(one)) : text(one));
+            if (term != null) {
+                out.add(term.toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A schema.org term's local name: {@code https://schema.org/Product}, {@code schema:Product} or a bare
+     * {@code Product}; null for other vocabularies (productontology.org's types name what a product is,
+     * not that it is one).
+     */
+    private static String schemaTerm(String s) {
+        if (s == null) {
+            return null;
+        }
+        String v = s.strip();
+        String lower = v.toLowerCase(Locale.ROOT);
+        for (String prefix : List.of("https://schema.org/", "http://schema.org/", "https://www.schema.org/",
+                "http://www.schema.org/", "schema:")) {
+            if (lower.startsWith(prefix)) {
+                return v.substring(prefix.length());
+            }
+        }
+        return v.indexOf(':') < 0 && v.indexOf('/') < 0 && !v.isEmpty() ? v : null;
     }
 
     /** The node's types as lower-case local names ({@code http://schema.org/Offer} → {@code offer}). */
