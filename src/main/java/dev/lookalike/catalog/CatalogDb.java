@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The SQLite catalogue: one file holding products, photos and vectors. Opening a file applies the
@@ -30,16 +31,18 @@ public final class CatalogDb implements AutoCloseable {
 
     /** Append-only: a released migration is never edited, a new one is added at the end. */
     static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
-            "V003__crawl.sql");
+            "V003__crawl.sql", "V004__words.sql");
 
     private final Path file;
     private final Connection conn;
     private final boolean readOnly;
+    private final ProductWords words;
 
     private CatalogDb(Path file, Connection conn, boolean readOnly) {
         this.file = file;
         this.conn = conn;
         this.readOnly = readOnly;
+        this.words = new ProductWords(this);
     }
 
     /**
@@ -65,6 +68,9 @@ public final class CatalogDb implements AutoCloseable {
                 st.execute("PRAGMA journal_mode = WAL");
                 st.execute("PRAGMA synchronous = NORMAL");
                 st.execute("PRAGMA foreign_keys = ON");
+                // an INSERT OR REPLACE that replaces a product then fires the delete trigger that keeps
+                // the words index in step (without it SQLite deletes the old row silently)
+                st.execute("PRAGMA recursive_triggers = ON");
             }
             db.migrate();
             return db;
@@ -158,8 +164,12 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
-    private static String describe(Path file, SQLException e) {
+    static String describe(Path file, SQLException e) {
         String msg = String.valueOf(e.getMessage());
+        if (msg.contains("no such table") && msg.contains(ProductWords.TABLE)) {
+            return "catalogue " + file + " has lost its words index (" + ProductWords.TABLE + "): run lookalike "
+                    + "reindex --catalog " + file;
+        }
         if (msg.contains("NOTADB") || msg.contains("not a database")) {
             return "catalogue " + file + " is not a SQLite database";
         }
@@ -182,6 +192,11 @@ public final class CatalogDb implements AutoCloseable {
 
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /** The words (full-text) index over the products' text. */
+    public ProductWords words() {
+        return words;
     }
 
     /** The shared connection, for {@link CrawlStore}: use it only while holding this object's lock. */
@@ -241,7 +256,7 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
-    private static String readResource(String path) {
+    static String readResource(String path) {
         try (InputStream in = CatalogDb.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing migration resource " + path);
@@ -252,7 +267,13 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
-    /** Splits a migration into statements: at semicolons that end a line, dropping comment lines. */
+    private static final Pattern TRIGGER = Pattern.compile("(?is)CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b.*");
+    private static final Pattern TRIGGER_END = Pattern.compile("(?is).*\\bEND\\s*;");
+
+    /**
+     * Splits a migration into statements: at semicolons that end a line, dropping comment lines. A
+     * {@code CREATE TRIGGER} runs on to the line that ends with {@code END;}, past the semicolons of its body.
+     */
     static List<String> splitStatements(String sql) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -263,8 +284,10 @@ public final class CatalogDb implements AutoCloseable {
             }
             int comment = line.indexOf(" -- ");
             current.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
-            if (current.toString().strip().endsWith(";")) {
-                out.add(current.toString().strip());
+            String statement = current.toString().strip();
+            if (statement.endsWith(";")
+                    && (!TRIGGER.matcher(statement).matches() || TRIGGER_END.matcher(statement).matches())) {
+                out.add(statement);
                 current.setLength(0);
             }
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
         description = "Search a shop's catalogue by look: CLIP vectors in SQLite.",
         subcommands = {ImportCommand.class, EmbedCommand.class, SearchCommand.class, SimilarCommand.class,
                 VectorCommand.class, BenchCommand.class, BakeCommand.class, ScrapeCommand.class,
-                ScrapeBenchCommand.class, DemoCommand.class, ServeCommand.class, ModelsCommand.class})
+                ScrapeBenchCommand.class, DemoCommand.class, ServeCommand.class, ModelsCommand.class,
+                ReindexCommand.class})
 public class LookalikeCommand implements Callable<Integer> {
 
     /** What every command's --version prints. */

@@ -73,6 +73,26 @@ class CatalogDbTest {
     }
 
     @Test
+    void migrationsSplitAtSemicolonsButKeepTriggerBodiesWhole() {
+        String sql = """
+                -- a comment
+                CREATE TABLE t (a TEXT); -- trailing comment
+                CREATE TRIGGER t_insert AFTER INSERT ON t BEGIN
+                    INSERT INTO u VALUES (new.a);
+                    DELETE FROM v;
+                END;
+                create temp trigger t_delete after delete on t begin delete from u; end;
+                INSERT INTO t VALUES ('x');
+                """;
+        List<String> statements = CatalogDb.splitStatements(sql);
+        assertEquals(4, statements.size(), statements.toString());
+        assertEquals("CREATE TABLE t (a TEXT);", statements.get(0));
+        assertTrue(statements.get(1).startsWith("CREATE TRIGGER") && statements.get(1).endsWith("END;"), statements.get(1));
+        assertTrue(statements.get(1).contains("DELETE FROM v;"));
+        assertTrue(statements.get(2).startsWith("create temp trigger"), statements.get(2));
+    }
+
+    @Test
     void anLlmDatabaseOpensAndKeepsItsVectors() throws Exception {
         Path file = dir.resolve("llm.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {

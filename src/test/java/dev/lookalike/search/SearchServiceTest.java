@@ -91,6 +91,20 @@ class SearchServiceTest {
     }
 
     @Test
+    void queryTextKeepsQuotedWordsAsRequiredPhrases() {
+        QueryText q = QueryText.parse("\"oil rubbed\" faucet -\"brushed nickel\" \"tap\"");
+        assertEquals(List.of("oil rubbed", "faucet", "tap"), q.wantedTerms());
+        assertEquals(List.of("oil rubbed", "tap"), q.required());
+        assertEquals(List.of("brushed nickel"), q.unwanted());
+        assertEquals("oil rubbed faucet tap", q.wanted(), "what the text tower reads");
+        assertEquals(List.of("t-shirt", "rose-gold"), QueryText.parse("t-shirt rose-gold").wantedTerms());
+        assertEquals(List.of(), QueryText.parse("t-shirt rose-gold").required());
+        // an unclosed quote runs to the end; empty quotes are nothing
+        assertEquals(new QueryText(List.of("a", "b c"), List.of("b c"), List.of()), QueryText.parse("a \"b c"));
+        assertTrue(QueryText.parse("\"\" \" \"").isEmpty());
+    }
+
+    @Test
     void excludedWordsAreSubtracted() {
         SearchService s = service(index(6), new FakeClip(3, TEXTS), 0, 0);
         SearchFilter none = SearchFilter.NONE;
