@@ -66,6 +66,11 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
             description = "Precompute lists only for synthetic catalogues of up to N (default: ${DEFAULT-VALUE}).")
     int lookalikesMaxPhotos;
 
+    @CommandLine.Option(names = "--fusion", paramLabel = "N", defaultValue = "20000",
+            description = "Also time text queries by look, words and both fused on a synthetic catalogue of N products "
+                    + "with its words index (default: ${DEFAULT-VALUE}; 0: no; needs the model).")
+    int fusion;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -90,6 +95,9 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
                     report.set("embedding", benchEmbedding(clip));
                 }
                 report.set("text_query_ms", benchText(clip));
+                if (fusion > 0) {
+                    report.set("search_fusion", FusionBench.run(clip, fusion, Math.min(queries, 200)));
+                }
             }
         }
         ArrayNode search = report.putArray("similar");

@@ -2,8 +2,8 @@ package dev.lookalike.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.search.Match;
+import dev.lookalike.web.ApiResult;
 
 /** JSON on stdout: one object per line, as `llm similar` prints. */
 final class Json {
@@ -19,23 +19,8 @@ final class Json {
         }
     }
 
-    /** A result as {@code {"id","name","price","currency","url","image","score"[,"saving"]}}. */
-    static ObjectNode match(Match m) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("id", m.product().id());
-        n.put("name", m.product().name());
-        if (m.product().price() == null) {
-            n.putNull("price");
-        } else {
-            n.put("price", m.product().price());
-        }
-        n.put("currency", m.product().currency());
-        n.put("url", m.product().url());
-        n.put("image", "/images/" + m.imageId()); // as the API gives it
-        n.put("score", Math.round(m.score() * 1e6) / 1e6);
-        if (m.saving() != null) {
-            n.put("saving", m.saving());
-        }
-        return n;
+    /** A result exactly as the API's result lists show it (see ApiResult). */
+    static Object match(Match m) {
+        return ApiResult.of(m);
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "search", mixinStandardHelpOptions = true,
-        description = "Products whose photos look like TEXT, best first, as JSON lines.")
+        description = "Products that match TEXT by look and words, best first, as JSON lines (the API's result objects).")
 class SearchCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Parameters(paramLabel = "TEXT", arity = "1..*", description = "What to look for, e.g. gold purple.")
@@ -29,6 +29,9 @@ class SearchCommand extends ModelCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--max-price", paramLabel = "X", description = "Only products priced at most X.")
     Double maxPrice;
 
+    @CommandLine.Mixin
+    RankOptions rank;
+
     @Override
     public Integer call() throws Exception {
         checkLimit(limit);
@@ -38,8 +41,10 @@ class SearchCommand extends ModelCommand implements Callable<Integer> {
                     "the catalogue has no vectors of model " + clip.name() + ": run embed with this model first"));
             VectorIndex index = VectorIndex.load(db, c);
             // the server's settings, relevance floor included: the same query gives the same list as /api/search
-            SearchService service = new SearchService(() -> index, () -> clip, Serving.settings(serveConfig.search()));
-            for (Match m : service.searchText(String.join(" ", words), filter, limit, 0)) {
+            SearchService service = new SearchService(() -> index, () -> clip, Serving.settings(serveConfig.search()),
+                    db::photoErrors, db::words);
+            SearchService.Query query = rank.apply(new SearchService.Query(String.join(" ", words), null, false, filter));
+            for (Match m : service.search(query, limit, 0).results()) {
                 out.println(Json.line(Json.match(m)));
             }
         }

@@ -28,6 +28,9 @@ class SimilarCommand extends ModelCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--cheaper", description = "Only products cheaper than this one (same currency).")
     boolean cheaper;
 
+    @CommandLine.Mixin
+    RankOptions rank;
+
     @Override
     public Integer call() throws Exception {
         checkLimit(limit);
@@ -35,8 +38,10 @@ class SimilarCommand extends ModelCommand implements Callable<Integer> {
             Collection c = pickCollection(db);
             VectorIndex index = VectorIndex.load(db, c);
             SearchService service = new SearchService(() -> index, () -> null, Serving.settings(serveConfig.search()),
-                    db::photoErrors);
-            for (Match m : service.similar(productId, cheaper, SearchFilter.NONE, limit, 0)) {
+                    db::photoErrors, db::words);
+            SearchService.Query query = rank.apply(new SearchService.Query(null, productId.strip().toLowerCase(
+                    java.util.Locale.ROOT), cheaper, SearchFilter.NONE));
+            for (Match m : service.search(query, limit, 0).results()) {
                 out.println(Json.line(Json.match(m)));
             }
         }

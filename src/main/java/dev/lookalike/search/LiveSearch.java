@@ -61,7 +61,7 @@ public final class LiveSearch implements AutoCloseable {
         this.precompute = precompute;
         this.dataVersion = db.dataVersion();
         this.index = load(db, model.name());
-        this.service = new SearchService(() -> index, () -> model, settings, db::photoErrors);
+        this.service = new SearchService(() -> index, () -> model, settings, db::photoErrors, db::words);
         schedule(index, Duration.ZERO);
     }
 

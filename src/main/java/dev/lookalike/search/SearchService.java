@@ -1,6 +1,9 @@
 package dev.lookalike.search;
 
 import dev.lookalike.catalog.Product;
+import dev.lookalike.catalog.ProductWords;
+import dev.lookalike.catalog.WordHit;
+import dev.lookalike.catalog.WordMatch;
 import dev.lookalike.embed.ClipModel;
 import dev.lookalike.embed.DecodedImage;
 import dev.lookalike.embed.ImageDecodeException;
@@ -9,12 +12,14 @@ import dev.lookalike.embed.ImagePreprocessor;
 import dev.lookalike.embed.Vectors;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,17 +63,60 @@ public final class SearchService {
     }
 
     /**
-     * A text and/or product query.
+     * A text, product or photo query.
      *
-     * @param text    what the shopper typed (may hold {@code -word} exclusions); null or blank when only
-     *                {@code like} is given
+     * @param text    what the shopper typed (may hold {@code -word} exclusions and {@code "quoted words"} that
+     *                must appear); null or blank when only {@code like} or {@code vector} is given
      * @param like    the id of a product whose look to start from, or null
      * @param cheaper only products cheaper than {@code like} (same currency), each with its saving
      * @param filter  which products may appear
+     * @param mode    what a text ranks by: look, words, or both fused
+     * @param sort    the order of the results that pass the relevance cut
+     * @param all     no relevance cut: every match, the loosest last ({@code floor=off}, {@code --all})
+     * @param diverse re-rank so that near-identical photos do not fill a page (maximal marginal relevance)
+     * @param vector  a photo's unit vector to search by, or null; not with text or like
      */
-    public record Query(String text, String like, boolean cheaper, SearchFilter filter) {
+    public record Query(String text, String like, boolean cheaper, SearchFilter filter, Mode mode, Sort sort,
+                        boolean all, boolean diverse, float[] vector) {
         public Query {
             Objects.requireNonNull(filter, "filter");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(sort, "sort");
+        }
+
+        /** Ranked by relevance, both modes, with the relevance cut. */
+        public Query(String text, String like, boolean cheaper, SearchFilter filter) {
+            this(text, like, cheaper, filter, Mode.BOTH, Sort.RELEVANCE, false, false, null);
+        }
+
+        /** The same query with another mode, order, cut and diversity. */
+        public Query with(Mode mode, Sort sort, boolean all, boolean diverse) {
+            return new Query(text, like, cheaper, filter, mode, sort, all, diverse, vector);
+        }
+
+        /** A photo's look as the query. */
+        public static Query ofVector(float[] vector, SearchFilter filter) {
+            return new Query(null, null, false, filter, Mode.LOOK, Sort.RELEVANCE, false, false, vector);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Query q && Objects.equals(text, q.text) && Objects.equals(like, q.like)
+                    && cheaper == q.cheaper && filter.equals(q.filter) && mode == q.mode && sort == q.sort
+                    && all == q.all && diverse == q.diverse && java.util.Arrays.equals(vector, q.vector);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(text, like, cheaper, filter, mode, sort, all, diverse)
+                    * 31 + java.util.Arrays.hashCode(vector);
+        }
+
+        @Override
+        public String toString() {
+            return "Query[text=" + text + ", like=" + like + ", cheaper=" + cheaper + ", filter=" + filter
+                    + ", mode=" + mode + ", sort=" + sort + ", all=" + all + ", diverse=" + diverse
+                    + (vector == null ? "" : ", vector=" + vector.length + "-d") + "]";
         }
     }
 
@@ -76,6 +124,7 @@ public final class SearchService {
     private final Supplier<ClipModel> model;
     private final Settings settings;
     private final Function<String, List<String>> photoErrors;
+    private final Supplier<ProductWords> words;
     private final TextVectors texts;
     private final ImageDecoder decoder = new ImageDecoder();
     private final Map<Object, ResultPage> results;
@@ -105,6 +154,15 @@ public final class SearchService {
      */
     public SearchService(Supplier<VectorIndex> index, Supplier<ClipModel> model, Settings settings,
                          Function<String, List<String>> photoErrors) {
+        this(index, model, settings, photoErrors, () -> null);
+    }
+
+    /**
+     * @param words the catalogue's words index (its FTS5 table); may supply null, when only look queries work
+     */
+    public SearchService(Supplier<VectorIndex> index, Supplier<ClipModel> model, Settings settings,
+                         Function<String, List<String>> photoErrors, Supplier<ProductWords> words) {
+        this.words = words;
         this.index = index;
         this.model = model;
         this.settings = settings;
@@ -177,7 +235,11 @@ public final class SearchService {
                     + MAX_QUERY_CHARS + " are allowed");
         }
         QueryText text = QueryText.parse(query.text());
-        if (query.like() == null) {
+        if (query.vector() != null) {
+            if (query.like() != null || !text.isEmpty()) {
+                throw new IllegalArgumentException("a photo query takes no text and no product");
+            }
+        } else if (query.like() == null) {
             if (query.cheaper()) {
                 throw new SearchException("cheaper needs a product to be cheaper than: add like=PRODUCT_ID");
             }
@@ -186,36 +248,217 @@ public final class SearchService {
                         : "say what to look for, not only what to leave out (\"faucet -chrome\")");
             }
         }
+        // a query without words to look for ranks by look, whatever the mode says, as does "both" in a
+        // service without a catalogue (an index a tool built from vectors alone)
+        Mode mode = text.wanted().isEmpty() || (query.mode() == Mode.BOTH && words.get() == null) ? Mode.LOOK
+                : query.mode();
         VectorIndex idx = index.get();
+        if (query.vector() != null && idx.size() > 0 && query.vector().length != idx.dim()) {
+            throw new SearchException("the query vector has " + query.vector().length + " dimensions but the "
+                    + "catalogue's have " + idx.dim());
+        }
         Object key = List.of(query, limit, offset);
         ResultPage cached = cached(idx, key);
         if (cached != null) {
             return cached;
         }
         SearchFilter filter = query.filter();
-        float[] q = null;
+        int self = -1;
+        Product likeProduct = null;
         if (query.like() != null) {
-            Product p = idx.product(query.like()).orElseThrow(() -> new UnknownProductException(query.like()));
-            q = idx.productVector(query.like()).orElseThrow(() -> noPhoto(query.like()));
-            filter = filter.excluding(p.id());
+            likeProduct = idx.product(query.like()).orElseThrow(() -> new UnknownProductException(query.like()));
+            self = idx.indexOf(likeProduct.id());
+            if (!idx.hasPhoto(self)) {
+                throw noPhoto(query.like());
+            }
             if (query.cheaper()) {
-                if (p.price() == null) {
-                    throw new SearchException("product " + p.id() + " has no price, so nothing is cheaper than it");
+                if (likeProduct.price() == null) {
+                    throw new SearchException("product " + likeProduct.id() + " has no price, so nothing is cheaper than it");
                 }
-                filter = filter.withCheaperThan(p.price(), p.currency(), p.id());
+                filter = filter.withCheaperThan(likeProduct.price(), likeProduct.currency(), likeProduct.id());
             }
         }
-        // a product's lookalikes without steering may come from the index's precomputed lists
         boolean likeOnly = query.like() != null && text.isEmpty();
-        if (cheapOnly) {
-            if (!likeOnly) {
+        Ranked ranked;
+        if (likeOnly) {
+            // a product's lookalikes without steering may come from the index's precomputed lists
+            ranked = fromLists(idx, self, query.all());
+            if (ranked == null && cheapOnly) {
                 return null;
             }
-            Optional<List<Match>> top = idx.similarFromLists(query.like(), filter, offset + limit + 1);
-            if (top.isEmpty()) {
-                return null;
+        } else if (cheapOnly) {
+            return null;
+        } else {
+            ranked = null;
+        }
+        if (ranked == null) {
+            ranked = rank(idx, query, text, mode, self);
+        }
+        ResultPage page = assemble(idx, ranked, query, text, filter, likeProduct, limit, offset);
+        remember(idx, key, page);
+        return page;
+    }
+
+    /** The candidates of a query, best first, before its filters: what the look and the words found. */
+    private record Ranked(int[] products, int[] rows, float[] scores, double[] relevance, List<List<String>> matched,
+                          boolean looser, int candidateCount) {}
+
+    /** How many word hits a query takes at most (beyond them BM25 adds nothing a shopper pages to). */
+    static final int WORD_DEPTH = 1000;
+    /** Reciprocal rank fusion's constant (Cormack, Clarke and Büttcher, SIGIR 2009, who found 60 near best). */
+    static final int RRF_K = 60;
+
+    private Ranked rank(VectorIndex idx, Query query, QueryText text, Mode mode, int self) {
+        int n = idx.productTotal();
+        ProductWords w = mode == Mode.LOOK ? wordsIfAny() : wordsOrFail();
+        Set<String> excluded = w == null || text.unwanted().isEmpty() ? Set.of() : w.containingAny(text.unwanted());
+        Set<String> required = w == null || text.required().isEmpty() ? null : w.containingAll(text.required());
+        float[] best = null;
+        int[] bestRow = null;
+        int[] look = new int[0];
+        boolean looser = false;
+        if (mode != Mode.WORDS && idx.size() > 0) {
+            float[] q = queryVector(idx, query, text);
+            best = new float[n];
+            bestRow = new int[n];
+            idx.scoreAll(q, best, bestRow);
+            int eligibleCount = 0;
+            for (int p = 0; p < n; p++) {
+                if (best[p] == Float.NEGATIVE_INFINITY) {
+                    continue;
+                }
+                String id = idx.productAt(p).id();
+                if (p == self || excluded.contains(id) || (required != null && !required.contains(id))) {
+                    best[p] = Float.NEGATIVE_INFINITY; // left out by the query itself, before the cut
+                } else {
+                    eligibleCount++;
+                }
             }
-            return page(top.get(), limit, offset); // not cached: walking the list again costs as little
+            float[] eligible = best;
+            int[] top = TopK.select(eligible, RelevanceCut.WINDOW);
+            float[] topScores = new float[top.length];
+            for (int i = 0; i < top.length; i++) {
+                topScores[i] = eligible[top[i]];
+            }
+            float cut = query.all() ? Float.NEGATIVE_INFINITY
+                    : RelevanceCut.threshold(topScores, top.length, settings.relativeFloor());
+            int kept = 0;
+            for (int p = 0; p < n; p++) {
+                if (eligible[p] >= cut && eligible[p] != Float.NEGATIVE_INFINITY) {
+                    kept++;
+                }
+            }
+            look = TopK.select(eligible, kept);
+            looser = kept < eligibleCount;
+        }
+        List<WordHit> hits = List.of();
+        if (mode != Mode.LOOK) {
+            hits = new ArrayList<>();
+            for (WordHit h : w.search(text.wantedTerms(), text.required(), text.unwanted(), WORD_DEPTH)) {
+                int p = idx.indexOf(h.productId());
+                if (p >= 0 && p != self && idx.hasPhoto(p)) {
+                    hits.add(h);
+                }
+            }
+        }
+        // order: look alone, words alone, or both fused by reciprocal rank
+        Map<Integer, double[]> fused = new LinkedHashMap<>();
+        for (int r = 0; r < look.length; r++) {
+            fused.computeIfAbsent(look[r], k -> new double[3])[0] = 1.0 / (RRF_K + r + 1);
+        }
+        for (int r = 0; r < hits.size(); r++) {
+            int p = idx.indexOf(hits.get(r).productId());
+            double[] f = fused.computeIfAbsent(p, k -> new double[3]);
+            f[1] = 1.0 / (RRF_K + r + 1);
+            f[2] = hits.get(r).score();
+        }
+        List<Integer> order = new ArrayList<>(fused.keySet());
+        float[] lookScore = best;
+        if (mode == Mode.BOTH) {
+            order.sort(Comparator.<Integer>comparingDouble(p -> -(fused.get(p)[0] + fused.get(p)[1]))
+                    .thenComparingDouble(p -> lookScore == null ? 0 : -lookScore[p]));
+        }
+        // a query that is a SKU or a product's exact name puts that product first
+        if (mode != Mode.LOOK && query.text() != null) {
+            List<Integer> exact = new ArrayList<>();
+            for (String id : w.exact(query.text().strip())) {
+                int p = idx.indexOf(id);
+                if (p >= 0 && p != self && idx.hasPhoto(p) && !excluded.contains(id)) {
+                    exact.add(p);
+                    fused.computeIfAbsent(p, k -> new double[3]);
+                }
+            }
+            order.removeAll(exact);
+            order.addAll(0, exact);
+        }
+        int m = order.size();
+        int[] products = new int[m];
+        int[] rows = new int[m];
+        float[] scores = new float[m];
+        double[] relevance = new double[m];
+        List<List<String>> matched = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            int p = order.get(i);
+            double[] f = fused.get(p);
+            products[i] = p;
+            boolean byLook = f[0] > 0;
+            boolean byWords = f[1] > 0;
+            if (best != null && bestRow != null && best[p] != Float.NEGATIVE_INFINITY) {
+                rows[i] = bestRow[p];
+                scores[i] = best[p];
+            } else {
+                rows[i] = idx.firstRow(p);
+                scores[i] = mode == Mode.WORDS ? (float) f[2] : 0f;
+            }
+            matched.add(byLook && byWords ? Match.LOOK_AND_WORDS : byWords ? Match.WORDS : Match.LOOK);
+            relevance[i] = mode == Mode.BOTH ? f[0] + f[1] : mode == Mode.WORDS ? f[2] : scores[i];
+        }
+        return new Ranked(products, rows, scores, relevance, matched, looser, m);
+    }
+
+    /**
+     * A product's lookalikes from its precomputed list, when the relevance cut falls inside the list (or
+     * the list holds every product); null when only a scan can tell.
+     */
+    private Ranked fromLists(VectorIndex idx, int self, boolean all) {
+        int[] ps = new int[RelevanceCut.WINDOW];
+        int[] rs = new int[RelevanceCut.WINDOW];
+        float[] ss = new float[RelevanceCut.WINDOW];
+        int[] count = {0};
+        Optional<Boolean> walked = idx.walkLookalikes(self, (q, row, score) -> {
+            ps[count[0]] = q;
+            rs[count[0]] = row;
+            ss[count[0]] = score;
+            count[0]++;
+            return count[0] < RelevanceCut.WINDOW;
+        });
+        if (walked.isEmpty() || !walked.get()) {
+            return null;
+        }
+        int c = count[0];
+        boolean whole = c < RelevanceCut.WINDOW; // the list ran out: it holds every other product
+        float cut = all ? Float.NEGATIVE_INFINITY : RelevanceCut.threshold(ss, c, settings.relativeFloor());
+        int kept = 0;
+        while (kept < c && ss[kept] >= cut) {
+            kept++;
+        }
+        if (kept == c && !whole) {
+            return null; // products beyond the list may still pass the cut
+        }
+        List<List<String>> matched = new ArrayList<>(java.util.Collections.nCopies(kept, Match.LOOK));
+        float[] scores = Arrays.copyOf(ss, kept);
+        double[] relevance = new double[kept];
+        for (int i = 0; i < kept; i++) {
+            relevance[i] = scores[i];
+        }
+        return new Ranked(Arrays.copyOf(ps, kept), Arrays.copyOf(rs, kept), scores, relevance, matched, kept < c, kept);
+    }
+
+    /** The query's look: the product's photo and/or the text, steered away from the unwanted words. */
+    private float[] queryVector(VectorIndex idx, Query query, QueryText text) {
+        float[] q = query.vector() == null ? null : query.vector().clone();
+        if (query.like() != null) {
+            q = idx.productVector(query.like()).orElseThrow(() -> noPhoto(query.like()));
         }
         if (!text.wanted().isEmpty()) {
             float[] t = textVector(text.wanted(), idx);
@@ -227,10 +470,122 @@ public final class SearchService {
         if (norm(q) < 1e-6) {
             throw new SearchException("what to leave out cancels what to look for: leave out less");
         }
-        ResultPage page = likeOnly ? page(idx.similar(query.like(), filter, offset + limit + 1), limit, offset)
-                : ranked(idx, Vectors.normalize(q), filter, limit, offset);
-        remember(idx, key, page);
-        return page;
+        return Vectors.normalize(q);
+    }
+
+    /** Filters, counts, groups the items several shops sell, orders and pages the candidates. */
+    private ResultPage assemble(VectorIndex idx, Ranked ranked, Query query, QueryText text, SearchFilter filter,
+                                Product likeProduct, int limit, int offset) {
+        FacetCounter counter = new FacetCounter(filter, facets().priceEdges());
+        SameItems same = idx.sameItems();
+        int m = ranked.candidateCount();
+        List<Integer> kept = new ArrayList<>();
+        java.util.BitSet groupsSeen = new java.util.BitSet();
+        for (int i = 0; i < m; i++) {
+            Product p = idx.productAt(ranked.products()[i]);
+            counter.count(p);
+            if (filter.accepts(p)) {
+                int g = same.groupOf(ranked.products()[i]);
+                if (!groupsSeen.get(g)) {
+                    groupsSeen.set(g);
+                    kept.add(i);
+                }
+            }
+        }
+        if (query.sort() != Sort.RELEVANCE) {
+            Comparator<Integer> byPrice = Comparator.comparing(i -> fromPrice(idx, same, ranked.products()[i]),
+                    Comparator.nullsLast(query.sort() == Sort.PRICE ? Comparator.<Double>naturalOrder()
+                            : Comparator.<Double>reverseOrder()));
+            kept.sort(byPrice);
+        } else if (query.diverse() && kept.size() > 1) {
+            int pool = Math.min(kept.size(), 3 * (offset + limit));
+            float[][] vectors = new float[pool][];
+            double[] relevance = new double[pool];
+            for (int i = 0; i < pool; i++) {
+                vectors[i] = idx.rowVector(ranked.rows()[kept.get(i)]);
+                relevance[i] = ranked.relevance()[kept.get(i)];
+            }
+            int[] order = Diversity.order(vectors, relevance, Math.min(pool, offset + limit));
+            List<Integer> reordered = new ArrayList<>(kept.size());
+            for (int o : order) {
+                reordered.add(kept.get(o));
+            }
+            reordered.addAll(kept.subList(pool, kept.size()));
+            kept = reordered;
+        }
+        int total = kept.size();
+        List<Integer> pageRows = kept.subList(Math.min(offset, total), Math.min(offset + limit, total));
+        Map<String, WordMatch> explained = Map.of();
+        ProductWords w = wordsIfAny();
+        if (w != null && !text.wantedTerms().isEmpty() && query.mode() != Mode.LOOK && !pageRows.isEmpty()) {
+            List<String> ids = new ArrayList<>();
+            for (int i : pageRows) {
+                ids.add(idx.productAt(ranked.products()[i]).id());
+            }
+            explained = w.explain(text.wantedTerms(), ids);
+        }
+        int likeGroup = likeProduct == null ? -1 : same.groupOf(idx.indexOf(likeProduct.id()));
+        List<Match> out = new ArrayList<>(pageRows.size());
+        for (int i : pageRows) {
+            int pi = ranked.products()[i];
+            Product p = idx.productAt(pi);
+            Double saving = null;
+            Double percent = null;
+            if (filter.cheaperThan() != null && p.price() != null) {
+                saving = Math.round((filter.cheaperThan() - p.price()) * 100) / 100.0;
+                percent = filter.cheaperThan() > 0 ? Math.round(1000 * (filter.cheaperThan() - p.price())
+                        / filter.cheaperThan()) / 10.0 : null;
+            }
+            WordMatch words = explained.get(p.id());
+            List<String> why = ranked.matched().get(i);
+            out.add(new Match(p, idx.imageIdOfRow(ranked.rows()[i]), ranked.scores()[i], saving, percent, why, words,
+                    offers(idx, same, pi), fromPrice(idx, same, pi),
+                    likeProduct == null ? null : same.groupOf(pi) == likeGroup));
+        }
+        return new ResultPage(out, total > offset + limit, total, counter.result(), ranked.looser());
+    }
+
+    /** Every offer of the item product {@code p} belongs to: its currency's first, cheapest first. */
+    private static List<Offer> offers(VectorIndex idx, SameItems same, int p) {
+        Product shown = idx.productAt(p);
+        List<Offer> out = new ArrayList<>();
+        for (int q : same.members(same.groupOf(p))) {
+            Product o = idx.productAt(q);
+            out.add(new Offer(o.id(), o.shop(), o.price(), o.currency(), o.url()));
+        }
+        out.sort(Comparator.<Offer, Boolean>comparing(o -> !Objects.equals(o.currency(), shown.currency()))
+                .thenComparing(Offer::price, Comparator.nullsLast(Comparator.naturalOrder())));
+        return out;
+    }
+
+    /** The item's lowest price in product {@code p}'s currency, null when no offer in it has a price. */
+    private static Double fromPrice(VectorIndex idx, SameItems same, int p) {
+        Product shown = idx.productAt(p);
+        Double min = null;
+        for (int q : same.members(same.groupOf(p))) {
+            Product o = idx.productAt(q);
+            if (o.price() != null && Objects.equals(o.currency(), shown.currency()) && (min == null || o.price() < min)) {
+                min = o.price();
+            }
+        }
+        return min;
+    }
+
+    private ProductWords wordsIfAny() {
+        ProductWords w = words.get();
+        return w != null && w.present() ? w : null;
+    }
+
+    private ProductWords wordsOrFail() {
+        ProductWords w = words.get();
+        if (w == null) {
+            throw new SearchException("no catalogue to search the words of: only mode=look works here");
+        }
+        if (!w.present()) {
+            throw new SearchException("this catalogue has no words index, so only mode=look works: "
+                    + "run lookalike reindex");
+        }
+        return w;
     }
 
     /** One page of products that look like the given product; see {@link #similar}. */
@@ -240,13 +595,13 @@ public final class SearchService {
 
     /** One page of products whose photos best match a unit vector. */
     public ResultPage byVector(float[] vector, SearchFilter filter, int limit, int offset) {
-        checkPage(limit, offset);
-        VectorIndex idx = index.get();
-        if (idx.size() > 0 && vector.length != idx.dim()) {
-            throw new SearchException("the query vector has " + vector.length + " dimensions but the catalogue's "
-                    + "have " + idx.dim());
-        }
-        return ranked(idx, vector, filter, limit, offset);
+        return search(Query.ofVector(vector, filter), limit, offset);
+    }
+
+    /** One page of products whose photos best match a unit vector, in the order and cut asked for. */
+    public ResultPage byVector(float[] vector, SearchFilter filter, Sort sort, boolean all, boolean diverse,
+                               int limit, int offset) {
+        return search(Query.ofVector(vector, filter).with(Mode.LOOK, sort, all, diverse), limit, offset);
     }
 
     /**
@@ -278,28 +633,49 @@ public final class SearchService {
 
     /**
      * Products with an embedded photo in catalogue order, for browsing without a query; each with its
-     * first photo and score 0.
+     * first photo and score 0, an item several shops sell once.
      */
     public ResultPage browse(SearchFilter filter, int limit, int offset) {
+        return browse(filter, Sort.RELEVANCE, limit, offset);
+    }
+
+    /** {@link #browse} in catalogue order ({@link Sort#RELEVANCE}) or by price. */
+    public ResultPage browse(SearchFilter filter, Sort sort, int limit, int offset) {
         checkPage(limit, offset);
         VectorIndex idx = index.get();
-        List<Match> out = new ArrayList<>();
-        int seen = 0;
-        boolean more = false;
-        for (Product p : idx.productsWithPhotos()) {
-            if (!filter.accepts(p)) {
-                continue;
+        int n = idx.productTotal();
+        int[] ps = new int[n];
+        int[] rs = new int[n];
+        int m = 0;
+        for (int p = 0; p < n; p++) {
+            if (idx.hasPhoto(p)) {
+                ps[m] = p;
+                rs[m] = idx.firstRow(p);
+                m++;
             }
-            if (seen++ < offset) {
-                continue;
-            }
-            if (out.size() == limit) {
-                more = true;
-                break;
-            }
-            out.add(new Match(p, idx.imageOf(p.id()).orElseThrow(), 0f, null));
         }
-        return new ResultPage(out, more);
+        List<List<String>> matched = new ArrayList<>(java.util.Collections.nCopies(m, List.<String>of()));
+        Ranked all = new Ranked(Arrays.copyOf(ps, m), Arrays.copyOf(rs, m), new float[m], new double[m], matched, false, m);
+        Query query = new Query(null, null, false, filter, Mode.LOOK, sort, true, false, null);
+        return assemble(idx, all, query, QueryText.parse(null), filter, null, limit, offset);
+    }
+
+    /**
+     * The other shops' offers of the item this product is, cheapest first (its own currency's first);
+     * empty when no other shop sells it or the product has no photo.
+     *
+     * @throws UnknownProductException when no product has that id
+     */
+    public List<Offer> otherOffers(String productId) {
+        VectorIndex idx = index.get();
+        int p = idx.indexOf(productId);
+        if (p < 0) {
+            throw new UnknownProductException(productId);
+        }
+        if (!idx.hasPhoto(p)) {
+            return List.of();
+        }
+        return offers(idx, idx.sameItems(), p).stream().filter(o -> !o.productId().equals(productId)).toList();
     }
 
     /** The shops, brands and price range of the searchable products. */
@@ -340,30 +716,6 @@ public final class SearchService {
                     + "-dimensional vectors but the catalogue's are " + idx.dim());
         }
         return t;
-    }
-
-    private ResultPage ranked(VectorIndex idx, float[] q, SearchFilter filter, int limit, int offset) {
-        if (idx.size() == 0) {
-            return new ResultPage(List.of(), false);
-        }
-        // one more than the page, to know whether a next page exists
-        return page(idx.search(q, filter, offset + limit + 1, 0), limit, offset);
-    }
-
-    /** The page of a ranking's top; the floor is relative to its best score, known only from the top. */
-    private ResultPage page(List<Match> top, int limit, int offset) {
-        if (settings.relativeFloor() > 0 && !top.isEmpty()) {
-            float best = top.get(0).score();
-            double cut = best - settings.relativeFloor() * Math.abs(best);
-            int keep = 0;
-            while (keep < top.size() && top.get(keep).score() >= cut) {
-                keep++;
-            }
-            top = top.subList(0, keep);
-        }
-        boolean more = top.size() > offset + limit;
-        List<Match> page = top.subList(Math.min(offset, top.size()), Math.min(offset + limit, top.size()));
-        return new ResultPage(page, more);
     }
 
     private ResultPage cached(VectorIndex idx, Object key) {

@@ -31,6 +31,7 @@ public final class VectorIndex {
     private final Map<String, Integer> productIndex;
     private final Scan scan;
     private volatile Lookalikes lookalikes;
+    private volatile SameItems sameItems;
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
@@ -283,6 +284,79 @@ public final class VectorIndex {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- for SearchService's ranking
+
+    /** The number of products, with photos or not (product indexes run from 0 to this). */
+    int productTotal() {
+        return products.length;
+    }
+
+    /** The index of the product with this id, -1 when there is none. */
+    int indexOf(String id) {
+        Integer i = productIndex.get(id);
+        return i == null ? -1 : i;
+    }
+
+    Product productAt(int p) {
+        return products[p];
+    }
+
+    boolean hasPhoto(int p) {
+        return productRows[p].length > 0;
+    }
+
+    /** The row of the product's first photo (shop order); the product must have one. */
+    int firstRow(int p) {
+        return productRows[p][0];
+    }
+
+    String imageIdOfRow(int row) {
+        return imageIds[row];
+    }
+
+    /** A copy of a row's unit vector. */
+    float[] rowVector(int row) {
+        return Arrays.copyOfRange(matrix, row * dim, row * dim + dim);
+    }
+
+    /** Every product's best photo score for a unit query ({@code best}, −∞ without photos) and its row. */
+    void scoreAll(float[] query, float[] best, int[] bestRow) {
+        if (query.length != dim) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
+        }
+        boolean[] eligible = new boolean[products.length];
+        for (int p = 0; p < products.length; p++) {
+            eligible[p] = productRows[p].length > 0;
+        }
+        bestPerProduct(scan.scores(query), rowProducts, eligible, best, bestRow);
+    }
+
+    /**
+     * Walks product {@code p}'s precomputed lookalike list, unfiltered, best first.
+     *
+     * @return empty when there are no lists yet; else whether the walk was complete (stopped by the sink,
+     *     or the list holds every product)
+     */
+    Optional<Boolean> walkLookalikes(int p, Lookalikes.Sink sink) {
+        Lookalikes lists = lookalikes;
+        return lists == null ? Optional.empty() : Optional.of(lists.walk(p, sink));
+    }
+
+    /** Which products of different shops are the same item; worked out on first use, then kept. */
+    SameItems sameItems() {
+        SameItems s = sameItems;
+        if (s == null) {
+            synchronized (this) {
+                s = sameItems;
+                if (s == null) {
+                    s = SameItems.find(dim, matrix, products, productRows, rowProducts);
+                    sameItems = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** Every product that has at least one embedded photo, in id order. */

@@ -57,8 +57,14 @@ public class ApiResource {
     @GET
     @Path("/search")
     @Operation(summary = "Products that look like a text, a product, or a product steered by a text",
-            description = "q: what to look for; -word leaves a word out (\"faucet -chrome\"). like=ID starts "
-                    + "from that product's look, and q then steers it (\"like=ID&q=gold\"). One of them is needed.")
+            description = "q: what to look for; -word leaves out products whose text has the word and steers the look "
+                    + "away from it (\"faucet -chrome\"); \"quoted words\" must appear in the product's text. "
+                    + "like=ID starts from that product's look, and q then steers it (\"like=ID&q=gold\"). One of "
+                    + "them is needed. A text ranks by the look of the photos and the words of the product text "
+                    + "fused (mode=both, the default), or by one of them (mode=look, mode=words); a query that is a "
+                    + "SKU or an exact product name puts that product first. An item several shops sell is one "
+                    + "result, with every shop's offer. Results stop where the scores drop (floor=off shows the "
+                    + "looser matches too).")
     @APIResponse(responseCode = "200", description = "Results, best first")
     @APIResponse(responseCode = "404", description = "like names no product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -67,21 +73,21 @@ public class ApiResource {
                              @RestQuery @Parameter(description = "With like: only cheaper products") String cheaper,
                              @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
                              @RestQuery @Parameter(description = "Results to skip") String offset,
-                             @BeanParam FilterParams filters, @Context UriInfo uri) {
+                             @BeanParam FilterParams filters, @BeanParam RankParams rank, @Context UriInfo uri) {
         int n = limit(limit);
         int skip = offset(offset);
         String likeId = Params.productId("like", like);
         if (Params.text(q) == null && likeId == null) {
             throw WebProblem.badRequest("say what to look for: q=TEXT (e.g. q=gold+purple) or like=PRODUCT_ID");
         }
-        SearchService.Query query = new SearchService.Query(Params.text(q), likeId, Params.flag("cheaper", cheaper),
-                filters.toFilter());
-        return answer(serving.ready(), query, n, skip, next(uri, n, skip), null);
+        SearchService.Query query = rank.apply(new SearchService.Query(Params.text(q), likeId,
+                Params.flag("cheaper", cheaper), filters.toFilter()));
+        return answer(serving.ready(), query, n, skip, next(uri, n, skip), looser(uri), null);
     }
 
     @GET
     @Path("/products/{id}")
-    @Operation(summary = "One product with its photos")
+    @Operation(summary = "One product with its photos and the other shops' offers of the same item")
     @APIResponse(responseCode = "200", description = "The product")
     @APIResponse(responseCode = "404", description = "No such product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -93,7 +99,8 @@ public class ApiResource {
     @Path("/products/{id}/similar")
     @Operation(summary = "Products that look like this one (never itself)",
             description = "cheaper=true keeps only products cheaper than this one in the same currency and adds "
-                    + "\"saving\" to each. Runs no model.")
+                    + "\"saving\" (an amount) and \"saving_percent\" to each; \"same_item\" says whether a result is "
+                    + "this very item in another shop or only looks alike. Runs no model.")
     @APIResponse(responseCode = "200", description = "Lookalikes, best first, with the product asked about")
     @APIResponse(responseCode = "404", description = "No such product",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -101,17 +108,17 @@ public class ApiResource {
                               @RestQuery @Parameter(description = "Only cheaper products, with the saving") String cheaper,
                               @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
                               @RestQuery @Parameter(description = "Results to skip") String offset,
-                              @BeanParam FilterParams filters, @Context UriInfo uri) {
+                              @BeanParam FilterParams filters, @BeanParam RankParams rank, @Context UriInfo uri) {
         int n = limit(limit);
         int skip = offset(offset);
         LiveSearch live = serving.ready();
         String pid = Params.text(id) == null ? "" : id.strip().toLowerCase(java.util.Locale.ROOT);
         Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
         // from the index alone (its first embedded photo): this hot path touches no database
-        ApiProduct product = ApiProduct.of(p, live.index().imageOf(p.id()).stream().toList());
-        SearchService.Query query = new SearchService.Query(null, p.id(), Params.flag("cheaper", cheaper),
-                filters.toFilter());
-        return answer(live, query, n, skip, next(uri, n, skip), product);
+        ApiProduct product = ApiProduct.of(p, live.index().imageOf(p.id()).stream().toList(), offers(live, p.id()));
+        SearchService.Query query = rank.apply(new SearchService.Query(null, p.id(), Params.flag("cheaper", cheaper),
+                filters.toFilter()));
+        return answer(live, query, n, skip, next(uri, n, skip), looser(uri), product);
     }
 
     /**
@@ -120,12 +127,13 @@ public class ApiResource {
      * concurrent "more like this" clicks this keeps them off the worker pool and its thread switches.
      */
     private static Uni<ApiResults> answer(LiveSearch live, SearchService.Query query, int n, int skip, String next,
-                                          ApiProduct product) {
+                                          String looser, ApiProduct product) {
         Optional<ResultPage> cheap = live.service().searchIfCheap(query, n, skip);
         if (cheap.isPresent()) {
-            return Uni.createFrom().item(ApiResults.of(cheap.get(), n, skip, next, product));
+            return Uni.createFrom().item(ApiResults.of(cheap.get(), n, skip, next, looser, product));
         }
-        return Uni.createFrom().item(() -> ApiResults.of(live.service().search(query, n, skip), n, skip, next, product))
+        return Uni.createFrom().item(() -> ApiResults.of(live.service().search(query, n, skip), n, skip, next, looser,
+                        product))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -142,11 +150,12 @@ public class ApiResource {
                                            format = "binary") FileUpload image,
                                    @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
                                    @RestQuery @Parameter(description = "Results to skip") String offset,
-                                   @BeanParam FilterParams filters, @Context UriInfo uri) {
+                                   @BeanParam FilterParams filters, @BeanParam RankParams rank, @Context UriInfo uri) {
         int n = limit(limit);
         int skip = offset(offset);
         float[] v = photos.upload(image).vector();
-        return ApiResults.of(serving.ready().service().byVector(v, filters.toFilter(), n, skip), n, skip, null, null);
+        SearchService.Query query = rank.apply(SearchService.Query.ofVector(v, filters.toFilter()));
+        return ApiResults.of(serving.ready().service().search(query, n, skip), n, skip, null, null, null);
     }
 
     @GET
@@ -164,15 +173,16 @@ public class ApiResource {
     public ApiResults searchUrl(@RestQuery @Parameter(description = "http(s) URL of a photo", required = true) String url,
                                 @RestQuery @Parameter(description = "Results per page (default 20)") String limit,
                                 @RestQuery @Parameter(description = "Results to skip") String offset,
-                                @BeanParam FilterParams filters, @Context UriInfo uri) {
+                                @BeanParam FilterParams filters, @BeanParam RankParams rank, @Context UriInfo uri) {
         int n = limit(limit);
         int skip = offset(offset);
         if (Params.text(url) == null) {
             throw WebProblem.badRequest("say which photo: url=http(s) URL of a photo");
         }
         float[] v = photos.url(url.strip());
-        return ApiResults.of(serving.ready().service().byVector(v, filters.toFilter(), n, skip), n, skip,
-                next(uri, n, skip), null);
+        SearchService.Query query = rank.apply(SearchService.Query.ofVector(v, filters.toFilter()));
+        return ApiResults.of(serving.ready().service().search(query, n, skip), n, skip, next(uri, n, skip),
+                looser(uri), null);
     }
 
     private ApiProduct product(LiveSearch live, String id) {
@@ -180,7 +190,7 @@ public class ApiResource {
         Product p = live.index().product(pid).orElseThrow(() -> new UnknownProductException(id));
         List<String> images = live.catalogue().productImages(p.id()).stream().map(ProductImage::imageId)
                 .filter(i -> i != null).distinct().toList();
-        return ApiProduct.of(p, images);
+        return ApiProduct.of(p, images, offers(live, p.id()));
     }
 
     private int limit(String limit) {
@@ -189,6 +199,16 @@ public class ApiResource {
 
     private static int offset(String offset) {
         return Params.count("offset", offset, 0, 0, 100_000);
+    }
+
+    private static List<ApiResult.ApiOffer> offers(LiveSearch live, String productId) {
+        return live.service().otherOffers(productId).stream().map(ApiResult.ApiOffer::of).toList();
+    }
+
+    /** This request's URL without the relevance cut, from its first page, relative to the host. */
+    private static String looser(UriInfo uri) {
+        URI u = uri.getRequestUriBuilder().replaceQueryParam("offset").replaceQueryParam("floor", "off").build();
+        return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
     /** This request's URL with the offset of the next page, relative to the host. */

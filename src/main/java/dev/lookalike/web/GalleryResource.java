@@ -49,23 +49,33 @@ public class GalleryResource {
         static native TemplateInstance error(int status, String message);
     }
 
-    /** One product in a grid. Text fields are shown escaped; {@code saving} is empty unless cheaper. */
+    /**
+     * One item in a grid. Text fields are shown escaped; {@code saving} is empty unless cheaper;
+     * {@code matches} lists the query's words the product's text holds ("hoodie, Luma"); {@code offers} are
+     * the other shops' offers of the same item, and {@code fromPrice} the lowest of all when there are some;
+     * {@code sameItem} marks a lookalike that is this very item in another shop.
+     */
     @TemplateData
     public record Card(String id, String name, String price, String shop, String brand, String thumb, String productUrl,
-                       String likeUrl, String cheaperUrl, String saving, String score) {}
+                       String likeUrl, String cheaperUrl, String saving, String score, String matches,
+                       List<CardOffer> offers, String fromPrice, boolean sameItem) {}
 
-    /** A choice in a filter menu. */
+    /** Another shop's offer of a card's item. */
     @TemplateData
-    public record Option(String value, boolean selected) {}
+    public record CardOffer(String shop, String price, String url) {}
+
+    /** A choice in a menu, with how many results choosing it gives (-1: not counted). */
+    @TemplateData
+    public record Option(String value, String label, boolean selected, int count) {}
 
     /** What the home page shows: the form's state, the results and the links around them. */
     @TemplateData
     public record SearchView(String q, String like, boolean cheaper, String photo, String imageUrl, String minPrice,
                              String maxPrice, String maxPriceLabel, long priceCeiling, List<Option> shops,
-                             List<Option> brands, String heading, Card likeCard, String message, List<Card> cards,
-                             int first, int last,
+                             List<Option> brands, List<Option> sorts, List<Option> modes, boolean all, String heading,
+                             Card likeCard, String message, List<Card> cards, int first, int last, int total,
                              String prevUrl, String nextUrl, String clearLikeUrl, String cheaperToggleUrl,
-                             boolean filtered) {}
+                             String looserUrl, String closerUrl, boolean filtered) {}
 
     /** One photo on a product page. */
     @TemplateData
@@ -74,7 +84,7 @@ public class GalleryResource {
     /** The product page: the product, its photos and its lookalikes. */
     @TemplateData
     public record ProductView(Card card, String description, String category, String shopUrl, Photo mainPhoto,
-                              List<Photo> photos,
+                              List<Photo> photos, List<CardOffer> offers,
                               List<Card> similar, String similarMessage, List<Card> cheaper, String cheaperMessage,
                               String allSimilarUrl, String allCheaperUrl) {}
 
@@ -92,7 +102,7 @@ public class GalleryResource {
     @GET
     public Response home(@RestQuery String q, @RestQuery String like, @RestQuery String cheaper,
                          @RestQuery String photo, @RestQuery("image_url") String imageUrl,
-                         @RestQuery String offset, @BeanParam FilterParams filters) {
+                         @RestQuery String offset, @BeanParam FilterParams filters, @BeanParam RankParams rank) {
         LiveSearch live = serving.ready();
         SearchService service = live.service();
         Facets facets = service.facets();
@@ -114,7 +124,9 @@ public class GalleryResource {
                 .with("cheaper", cheaperOnly ? "true" : null).with("photo", photoKey).with("image_url", url)
                 .with("min_price", Params.text(filters.minPrice)).with("max_price", Params.text(filters.maxPrice))
                 .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
-                .with("category", Params.text(filters.category));
+                .with("category", Params.text(filters.category)).with("mode", Params.text(rank.mode))
+                .with("sort", Params.text(rank.sort)).with("floor", Params.text(rank.floor))
+                .with("diverse", Params.text(rank.diverse));
         Links.Query filterState = new Links.Query("/")
                 .with("min_price", Params.text(filters.minPrice)).with("max_price", Params.text(filters.maxPrice))
                 .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
@@ -125,8 +137,10 @@ public class GalleryResource {
         String message = null;
         int status = 200;
         ResultPage page = new ResultPage(List.of(), false);
+        SearchService.Query ranking = new SearchService.Query(null, null, false, SearchFilter.NONE);
         try {
             SearchFilter filter = filters.toFilter();
+            ranking = rank.apply(ranking);
             if (likeId != null) {
                 Product p = live.index().product(likeId).orElseThrow(() -> new UnknownProductException(likeId));
                 likeCard = card(new Match(p, live.index().imageOf(p.id()).orElse(null), 0f, null), filterState);
@@ -138,7 +152,7 @@ public class GalleryResource {
                     status = 404;
                     message = "This photo search has expired. Upload the photo again.";
                 } else {
-                    page = service.byVector(v, filter, n, skip);
+                    page = service.byVector(v, filter, ranking.sort(), ranking.all(), ranking.diverse(), n, skip);
                 }
             } else if (text != null || likeId != null) {
                 heading = likeCard == null ? "Results for “" + text + "”"
@@ -146,10 +160,11 @@ public class GalleryResource {
                         : "Cheaper, like " + likeCard.name() + " but “" + text + "”")
                         : text == null ? "Looks like " + likeCard.name()
                         : "Like " + likeCard.name() + ", but “" + text + "”";
-                page = service.search(new SearchService.Query(text, likeId, cheaperOnly, filter), n, skip);
+                page = service.search(new SearchService.Query(text, likeId, cheaperOnly, filter)
+                        .with(ranking.mode(), ranking.sort(), ranking.all(), ranking.diverse()), n, skip);
             } else {
                 heading = "All products";
-                page = service.browse(filter, n, skip);
+                page = service.browse(filter, ranking.sort(), n, skip);
             }
             if (page.results().isEmpty() && message == null) {
                 message = skip > 0 ? "No more results." : cheaperOnly ? "Nothing cheaper looks like this."
@@ -170,6 +185,11 @@ public class GalleryResource {
         }
 
         List<Card> cards = page.results().stream().map(m -> card(m, filterState)).toList();
+        boolean searching = text != null || likeId != null || photoKey != null || url != null;
+        String looser = searching && page.looser() ? state.copy().with("floor", "off").with("offset", null).toString()
+                : null;
+        String closer = searching && ranking.all() ? state.copy().with("floor", null).with("offset", null).toString()
+                : null;
         String prev = skip > 0 ? state.copy().with("offset", skip - n > 0 ? skip - n : null).toString() : null;
         String next = page.more() ? state.copy().with("offset", skip + n).toString() : null;
         String clearLike = likeId == null ? null : state.copy().with("like", null).with("cheaper", null)
@@ -181,9 +201,15 @@ public class GalleryResource {
         String maxPrice = Params.text(filters.maxPrice);
         SearchView view = new SearchView(text == null ? "" : text, likeId, cheaperOnly, photoKey, url,
                 Params.text(filters.minPrice), maxPrice == null ? String.valueOf(ceiling) : maxPrice,
-                maxPrice == null ? "any" : maxPrice, ceiling, options(facets.shops(), filters.shop),
-                options(facets.brands(), filters.brand), heading, likeCard, message, cards, skip + 1,
-                skip + cards.size(), prev, next, clearLike, toggle, filtered);
+                maxPrice == null ? "any" : maxPrice, ceiling,
+                options(facets.shops(), filters.shop, page.counts().shops()),
+                options(facets.brands(), filters.brand, page.counts().brands()),
+                choices(List.of("relevance", "price", "-price"), List.of("Best match", "Price: low to high",
+                        "Price: high to low"), ranking.sort().label()),
+                choices(List.of("both", "look", "words"), List.of("Look and words", "Look only", "Words only"),
+                        ranking.mode().label()),
+                ranking.all(), heading, likeCard, message, cards, skip + 1, skip + cards.size(), page.total(), prev,
+                next, clearLike, toggle, looser, closer, filtered);
         return Response.status(status).entity(Templates.index(view)).build();
     }
 
@@ -219,8 +245,11 @@ public class GalleryResource {
         } catch (SearchException e) {
             cheaperMessage = capitalised(e.getMessage()) + ".";
         }
+        List<CardOffer> offers = live.service().otherOffers(p.id()).stream()
+                .map(o -> new CardOffer(o.shop() == null ? "another shop" : o.shop(), Money.format(o.price(), o.currency()),
+                        Links.product(o.productId()))).toList();
         return Templates.product(new ProductView(card, p.description(), p.category(), shopUrl(p.url()),
-                photoList.isEmpty() ? null : photoList.get(0), photoList,
+                photoList.isEmpty() ? null : photoList.get(0), photoList, offers,
                 similar, similarMessage, cheaper, cheaperMessage, card.likeUrl(), card.cheaperUrl()));
     }
 
@@ -242,18 +271,36 @@ public class GalleryResource {
     private static Card card(Match m, Links.Query filters) {
         Product p = m.product();
         String thumb = m.imageId() == null ? "" : Links.thumbnail(m.imageId());
-        String saving = m.saving() == null ? "" : Money.format(m.saving(), p.currency());
+        String saving = m.saving() == null ? "" : Money.format(m.saving(), p.currency())
+                + (m.savingPercent() == null ? "" : String.format(Locale.ROOT, " (%.0f%%)", m.savingPercent()));
+        String matches = m.words() == null ? "" : String.join(", ", m.words().words());
+        List<CardOffer> others = m.offers().stream().filter(o -> !o.productId().equals(p.id()))
+                .map(o -> new CardOffer(o.shop() == null ? "another shop" : o.shop(),
+                        Money.format(o.price(), o.currency()), Links.product(o.productId()))).toList();
+        String from = others.isEmpty() || m.fromPrice() == null ? "" : Money.format(m.fromPrice(), p.currency());
         return new Card(p.id(), p.name(), Money.format(p.price(), p.currency()), p.shop() == null ? "" : p.shop(),
                 p.brand() == null ? "" : p.brand(), thumb, Links.product(p.id()),
                 filters.copy().with("like", p.id()).toString(),
                 filters.copy().with("like", p.id()).with("cheaper", "true").toString(), saving,
-                String.format(Locale.ROOT, "%.3f", m.score()));
+                String.format(Locale.ROOT, "%.3f", m.score()), matches, others, from,
+                Boolean.TRUE.equals(m.sameItem()));
     }
 
-    private static List<Option> options(List<String> values, String selected) {
+    /** Menu entries for the values, each with its result count. */
+    private static List<Option> options(List<String> values, String selected, java.util.Map<String, Integer> counts) {
         List<Option> out = new ArrayList<>();
         for (String v : values) {
-            out.add(new Option(v, v.equalsIgnoreCase(Params.text(selected) == null ? "" : selected.strip())));
+            int c = counts.getOrDefault(v, 0);
+            out.add(new Option(v, v + " (" + c + ")",
+                    v.equalsIgnoreCase(Params.text(selected) == null ? "" : selected.strip()), c));
+        }
+        return out;
+    }
+
+    private static List<Option> choices(List<String> values, List<String> labels, String selected) {
+        List<Option> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            out.add(new Option(values.get(i), labels.get(i), values.get(i).equals(selected), -1));
         }
         return out;
     }

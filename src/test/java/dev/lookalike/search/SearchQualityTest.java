@@ -14,7 +14,6 @@ import dev.lookalike.search.LumaJudgements.QueryClass;
 import dev.lookalike.search.SearchQuality.Score;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +58,8 @@ class SearchQualityTest {
                 t.storeMillis(), t.embedMillis(), t.totalMillis());
         db = CatalogDb.open(luma.file());
         index = VectorIndex.load(db, db.findCollection(model.name()).orElseThrow());
-        service = new SearchService(() -> index, () -> model);
+        service = new SearchService(() -> index, () -> model, SearchService.Settings.DEFAULTS, db::photoErrors,
+                db::words);
         judgements = LumaJudgements.of(luma);
     }
 
@@ -79,7 +79,7 @@ class SearchQualityTest {
 
     /** Look search as it is today: the text tower's vector against every photo. */
     static List<String> look(String query) {
-        return ids(service.searchText(query, SearchFilter.NONE, SearchQuality.DEPTH, 0));
+        return rank(query, "look");
     }
 
     static Item bySku(String sku) {
@@ -218,18 +218,11 @@ class SearchQualityTest {
         assertTrue(score.reencodedHitAt1() >= 0.9, score.markdown());
     }
 
-    /** The ranker of each mode; {@code words} and {@code both} wait for SearchService's mode (issue 11). */
+    /** The ranker of each mode, through the real SearchService with the catalogue's words index. */
     static List<String> rank(String query, String mode) {
-        if (mode.equals("look")) {
-            return look(query);
-        }
-        // Planned API: replace the throw with
-        //   SearchService.Mode m = SearchService.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
-        //   return ids(service.search(new SearchService.Query(query, null, false, SearchFilter.NONE, m,
-        //           SearchService.Sort.RELEVANCE, false, false), SearchQuality.DEPTH, 0).results());
-        // (and look the same way, with Mode.LOOK, once Query has a mode). A grouped match counts as its product's
-        // id: if grouping may lead a group with the outlet's offer, map such a match to the judged Luma id instead.
-        throw new UnsupportedOperationException("mode " + mode + " needs SearchService.Query's mode (issue 11)");
+        Mode m = Mode.parse(mode);
+        return ids(service.search(new SearchService.Query(query, null, false, SearchFilter.NONE)
+                .with(m, Sort.RELEVANCE, false, false), SearchQuality.DEPTH, 0).results());
     }
 
     /**
@@ -238,23 +231,19 @@ class SearchQualityTest {
      */
     static Set<String> groupOf(String lumaId) {
         Set<String> group = new HashSet<>(Set.of(lumaId));
-        // Planned API: replace the throw with
-        //   String name = luma.expectItem(lumaId).name();
-        //   for (Match m : service.search(new SearchService.Query(name, null, false, SearchFilter.NONE,
-        //           SearchService.Mode.BOTH, SearchService.Sort.RELEVANCE, false, false), SearchQuality.DEPTH, 0)
-        //           .results()) {
-        //       Set<String> offers = m.offers().stream().map(Offer::productId).collect(Collectors.toSet());
-        //       offers.add(m.product().id());
-        //       if (offers.contains(lumaId)) {
-        //           group.addAll(offers);
-        //       }
-        //   }
-        //   return group;
-        throw new UnsupportedOperationException("grouping needs Match.offers() (issue 11); so far " + group);
+        String name = luma.expectItem(lumaId).name();
+        for (Match m : service.search(new SearchService.Query(name, null, false, SearchFilter.NONE),
+                SearchQuality.DEPTH, 0).results()) {
+            Set<String> offers = m.offers().stream().map(Offer::productId).collect(Collectors.toSet());
+            offers.add(m.product().id());
+            if (offers.contains(lumaId)) {
+                group.addAll(offers);
+            }
+        }
+        return group;
     }
 
     @Test
-    @Disabled("needs mode=words|both from SearchService")
     void wordsFindNamesAndCodesAndBothBeatEitherSide() {
         SearchQuality.Report report = SearchQuality.evaluate(judgements, List.of("look", "words", "both"),
                 SearchQualityTest::rank);

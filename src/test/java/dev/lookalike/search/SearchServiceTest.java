@@ -108,8 +108,9 @@ class SearchServiceTest {
     void excludedWordsAreSubtracted() {
         SearchService s = service(index(6), new FakeClip(3, TEXTS), 0, 0);
         SearchFilter none = SearchFilter.NONE;
-        ResultPage plain = s.search(new SearchService.Query("faucet", null, false, none), 6, 0);
-        ResultPage noChrome = s.search(new SearchService.Query("faucet -chrome", null, false, none), 6, 0);
+        // without the relevance cut, to see every score move
+        ResultPage plain = s.search(everything(new SearchService.Query("faucet", null, false, none)), 6, 0);
+        ResultPage noChrome = s.search(everything(new SearchService.Query("faucet -chrome", null, false, none)), 6, 0);
         assertTrue(score(noChrome, "chrome faucet") < score(plain, "chrome faucet") - 0.2,
                 "chrome moves down: " + plain + " vs " + noChrome);
         assertTrue(score(noChrome, "gold faucet") > score(noChrome, "chrome faucet") + 0.2, noChrome.toString());
@@ -137,24 +138,35 @@ class SearchServiceTest {
                 () -> s.search(new SearchService.Query(null, "ffffffffffffffff", false, SearchFilter.NONE), 6, 0));
     }
 
+    static SearchService.Query everything(SearchService.Query q) {
+        return q.with(Mode.BOTH, Sort.RELEVANCE, true, false);
+    }
+
     @Test
-    void theRelativeFloorDropsFarOffResultsAndPagingKnowsWhenMoreExist() {
+    void theRelevanceCutDropsFarOffResultsAndPagingKnowsWhenMoreExist() {
         VectorIndex idx = index(6);
         SearchService all = service(idx, new FakeClip(3, TEXTS), 0, 0);
         SearchService floored = service(idx, new FakeClip(3, TEXTS), 0.25, 0);
-        SearchService.Query gold = new SearchService.Query("gold", null, false, SearchFilter.NONE);
-        assertEquals(6, all.search(gold, 10, 0).results().size());
-        List<Match> kept = floored.search(gold, 10, 0).results();
-        float best = kept.get(0).score();
-        assertTrue(kept.size() < 6 && kept.stream().allMatch(m -> m.score() >= best * 0.75f), kept.toString());
+        SearchService.Query gold = everything(new SearchService.Query("gold", null, false, SearchFilter.NONE));
+        ResultPage everything = all.search(gold, 10, 0);
+        assertEquals(6, everything.results().size());
+        assertEquals(6, everything.total());
+        assertFalse(everything.looser());
+        SearchService.Query cut = new SearchService.Query("gold", null, false, SearchFilter.NONE);
+        ResultPage kept = floored.search(cut, 10, 0);
+        float best = kept.results().get(0).score();
+        assertTrue(kept.results().size() < 6 && kept.results().stream().allMatch(m -> m.score() >= best * 0.75f),
+                kept.toString());
+        assertEquals(kept.results().size(), kept.total());
+        assertTrue(kept.looser(), "the cut left matches out, so a looser list exists");
 
         ResultPage first = all.search(gold, 2, 0);
         assertTrue(first.more());
         ResultPage last = all.search(gold, 2, 4);
         assertEquals(2, last.results().size());
         assertFalse(last.more());
-        assertFalse(floored.search(gold, 10, 0).more());
-        assertEquals(List.of(), floored.search(gold, 10, 100).results());
+        assertFalse(floored.search(cut, 10, 0).more());
+        assertEquals(List.of(), floored.search(cut, 10, 100).results());
     }
 
     @Test

@@ -58,7 +58,11 @@ class ApiTest {
         assertFalse(names.isEmpty());
         assertTrue(REDS.containsAll(names.subList(0, 4)), names.toString());
         Map<String, Object> first = json.getMap("results[0]");
-        assertEquals(List.of("id", "name", "price", "currency", "url", "image", "score"), List.copyOf(first.keySet()));
+        assertEquals(List.of("id", "name", "price", "currency", "url", "image", "score", "matched", "matched_fields",
+                "matched_words", "offers", "from_price"), List.copyOf(first.keySet()));
+        assertEquals(List.of("look", "words"), first.get("matched"), first.toString());
+        assertEquals(List.of("name", "description"), first.get("matched_fields"), first.toString());
+        assertEquals(List.of("Red"), first.get("matched_words"), first.toString());
         assertTrue(((String) first.get("image")).matches("/images/[0-9a-f]{64}"), first.toString());
         assertEquals(20, json.getInt("limit"));
         assertEquals(0, json.getInt("offset"));
@@ -98,12 +102,117 @@ class ApiTest {
     @Test
     void excludedWordsSteerAway() {
         // red + yellow is orange; leaving yellow out again moves toward red
-        List<String> orange = names(ok(given().queryParam("q", "red yellow").get("/api/search")));
+        List<String> orange = names(ok(given().queryParam("q", "red yellow").queryParam("mode", "look")
+                .get("/api/search")));
         assertEquals("Orange clock", orange.get(0), orange.toString());
-        List<String> noYellow = names(ok(given().queryParam("q", "red yellow -yellow").get("/api/search")));
+        List<String> noYellow = names(ok(given().queryParam("q", "red yellow -yellow").queryParam("mode", "look")
+                .get("/api/search")));
         assertTrue(REDS.contains(noYellow.get(0)), noYellow.toString());
         assertTrue(!noYellow.contains("Orange clock") || noYellow.indexOf("Orange clock") > 0, noYellow.toString());
         assertFalse(noYellow.contains("Lemon jug"), noYellow.toString());
+    }
+
+    @Test
+    void wordsAndLookFuseAndEachResultSaysWhyItMatched() {
+        // words alone: only products whose text says kettle, found by their name
+        JsonPath words = ok(given().queryParam("q", "kettle").queryParam("mode", "words").get("/api/search"));
+        assertFalse(names(words).isEmpty());
+        for (Map<String, Object> r : words.<Map<String, Object>>getList("results")) {
+            assertTrue(((String) r.get("name")).toLowerCase().contains("kettle"), r.toString());
+            assertEquals(List.of("words"), r.get("matched"), r.toString());
+            assertTrue(((List<?>) r.get("matched_fields")).contains("name"), r.toString());
+        }
+        // both: the red kettles have the look and the word, and come before red things that are not kettles
+        List<String> both = names(ok(given().queryParam("q", "red kettle").get("/api/search")));
+        assertEquals("Red kettle", both.get(0), both.toString());
+        assertTrue(both.indexOf("Red kettle (US)") < both.indexOf("Crimson mug"), both.toString());
+        // a product found by its words only still appears: the blue bowl's look is far from "mint"
+        JsonPath mint = ok(given().queryParam("q", "red mint").get("/api/search"));
+        assertTrue(names(mint).contains("Mint bowl"), mint.prettify());
+        // an exact name is first, even one the look would not rank first
+        assertEquals("Brass tap", names(ok(given().queryParam("q", "brass tap").get("/api/search"))).get(0));
+        // "quoted words" must appear
+        List<String> quoted = names(ok(given().queryParam("q", "red \"mystery box\"").get("/api/search")));
+        assertEquals(List.of("Red mystery box"), quoted);
+        // -word drops products whose text has it
+        List<String> noKettle = names(ok(given().queryParam("q", "red -kettle").get("/api/search")));
+        assertFalse(noKettle.stream().anyMatch(n -> n.toLowerCase().contains("kettle")), noKettle.toString());
+        given().queryParam("q", "red").queryParam("mode", "colour").get("/api/search").then().statusCode(400)
+                .body("error", containsString("mode must be both, look or words"));
+    }
+
+    @Test
+    void anItemTwoShopsSellIsOneResultWithBothOffers() {
+        JsonPath json = ok(given().queryParam("q", "gold tap").get("/api/search"));
+        List<Map<String, Object>> taps = json.<Map<String, Object>>getList("results").stream()
+                .filter(r -> r.get("name").equals("Gold tap")).toList();
+        assertEquals(1, taps.size(), json.prettify());
+        List<Map<String, Object>> offers = (List<Map<String, Object>>) taps.get(0).get("offers");
+        assertEquals(2, offers.size(), offers.toString());
+        assertEquals(110.0f, ((Number) offers.get(0).get("price")).floatValue(), "cheapest first: " + offers);
+        assertEquals(TestShop.OUTLET, offers.get(0).get("shop"));
+        assertEquals(TestShop.id(TestShop.OUTLET_GOLD_TAP), offers.get(0).get("product"));
+        assertEquals(110.0f, ((Number) taps.get(0).get("from_price")).floatValue());
+        // the product page lists the other shop's offer
+        JsonPath product = ok(given().get("/api/products/" + TestShop.id("gold-tap")));
+        assertEquals(List.of(TestShop.OUTLET), product.getList("offers.shop"));
+        assertEquals(List.of(), ok(given().get("/api/products/" + TestShop.id("black-pan"))).getList("offers"));
+        // cheaper lookalikes say which is the same item elsewhere, with the saving
+        JsonPath cheaper = ok(given().queryParam("cheaper", "true").get("/api/products/" + TestShop.id("gold-tap")
+                + "/similar"));
+        Map<String, Object> first = cheaper.getMap("results[0]");
+        assertEquals(TestShop.id(TestShop.OUTLET_GOLD_TAP), first.get("id"), cheaper.prettify());
+        assertEquals(true, first.get("same_item"));
+        assertEquals(30.0f, ((Number) first.get("saving")).floatValue());
+        assertEquals(21.4f, ((Number) first.get("saving_percent")).floatValue());
+        for (Map<String, Object> r : cheaper.<Map<String, Object>>getList("results").subList(1, names(cheaper).size())) {
+            assertEquals(false, r.get("same_item"), r.toString());
+        }
+    }
+
+    @Test
+    void totalsFacetCountsSortAndTheRelevanceCut() {
+        JsonPath red = ok(given().queryParam("q", "red").queryParam("mode", "look").get("/api/search"));
+        int total = red.getInt("total");
+        assertEquals(names(red).size(), total, "one page holds them all");
+        // shops count their own offers: an item two shops sell is one result and counts in both
+        int counted = red.<Integer>getList("facets.shops.count").stream().mapToInt(Integer::intValue).sum();
+        int offers = red.<List<?>>getList("results.offers").stream().mapToInt(List::size).sum();
+        assertEquals(offers, counted, red.prettify());
+        // choosing a shop keeps the other shops' counts: they say what switching gives
+        JsonPath kitchen = ok(given().queryParam("q", "red").queryParam("mode", "look")
+                .queryParam("shop", TestShop.KITCHEN).get("/api/search"));
+        assertEquals(red.getList("facets.shops"), kitchen.getList("facets.shops"));
+        int kitchenCount = red.<Map<String, Object>>getList("facets.shops").stream()
+                .filter(c -> c.get("value").equals(TestShop.KITCHEN)).mapToInt(c -> (Integer) c.get("count")).sum();
+        assertEquals(kitchenCount, kitchen.getInt("total"));
+        assertFalse(red.getList("facets.prices").isEmpty());
+        // the cut left the far-off colours out, and says where the looser matches are
+        String looser = red.getString("looser");
+        assertTrue(looser != null && looser.contains("floor=off"), red.prettify());
+        JsonPath all = ok(given().urlEncodingEnabled(false).get(looser + "&limit=100"));
+        assertTrue(all.getInt("total") > total && names(all).contains("Blue bowl"), all.prettify());
+        assertEquals(null, all.getString("looser"));
+        // price order among the results that pass the cut: the same products, cheapest first, no price last
+        JsonPath byPrice = ok(given().queryParam("q", "red").queryParam("mode", "look").queryParam("sort", "price")
+                .get("/api/search"));
+        assertEquals(new java.util.HashSet<>(names(red)), new java.util.HashSet<>(names(byPrice)));
+        List<Float> prices = byPrice.getList("results.price", Float.class);
+        for (int i = 1; i < prices.size(); i++) {
+            assertTrue(prices.get(i) == null || (prices.get(i - 1) != null && prices.get(i - 1) <= prices.get(i)),
+                    prices.toString());
+        }
+        List<Float> down = ok(given().queryParam("q", "red").queryParam("mode", "look").queryParam("sort", "-price")
+                .get("/api/search")).getList("results.price", Float.class);
+        assertTrue(down.get(0) >= down.get(1), down.toString());
+        given().queryParam("q", "red").queryParam("sort", "cheapest").get("/api/search").then().statusCode(400)
+                .body("error", containsString("sort must be relevance, price or -price"));
+        given().queryParam("q", "red").queryParam("floor", "maybe").get("/api/search").then().statusCode(400);
+        // diversity keeps the same results on a page, in another order at most
+        JsonPath diverse = ok(given().queryParam("q", "red").queryParam("mode", "look").queryParam("diverse", "true")
+                .get("/api/search"));
+        assertEquals(new java.util.HashSet<>(names(red)), new java.util.HashSet<>(names(diverse)));
+        assertEquals(names(red).get(0), names(diverse).get(0));
     }
 
     @Test

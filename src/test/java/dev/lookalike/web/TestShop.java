@@ -61,6 +61,9 @@ public final class TestShop {
             {"pink-mug", "Pink mug", new Color(250, 150, 190), null, 14.0, "EUR", KITCHEN, "Lumo"},
     };
 
+    /** The outlet's offer of the kitchen shop's gold tap: the same photo bytes, 110 instead of 140. */
+    static final String OUTLET_GOLD_TAP = "outlet-gold-tap";
+
     /** A product whose photo could not be fetched. */
     static final String BROKEN_PHOTO = "photo-gone-lamp";
 
@@ -95,6 +98,13 @@ public final class TestShop {
                     db.linkImage(new ProductImage(p.id(), url(slug) + "/2.png", second, null, 1));
                 }
             }
+            // the same gold tap sold by the outlet too, cheaper, with the very same photo: one item, two offers
+            Product goldTap = db.product(id("gold-tap")).orElseThrow();
+            Product outletTap = new Product(id(OUTLET_GOLD_TAP), url(OUTLET_GOLD_TAP), "Gold tap", 110.0, "EUR", "Acme",
+                    OUTLET, "The gold tap, at the outlet.", "home");
+            db.upsertProduct(outletTap);
+            db.linkImage(new ProductImage(outletTap.id(), url(OUTLET_GOLD_TAP) + "/1.png",
+                    db.productImages(goldTap.id()).get(0).imageId(), null, 0));
             // a product whose only photo never arrived: embed passes it by, and its lookalikes say why
             Product broken = new Product(id(BROKEN_PHOTO), url(BROKEN_PHOTO), "Lamp without a photo", 33.0, "EUR",
                     "Acme", OUTLET, "Its photo is gone.", "home");
