@@ -52,7 +52,7 @@ public class GalleryResource {
     /**
      * One item in a grid. Text fields are shown escaped; {@code saving} is empty unless cheaper;
      * {@code matches} lists the query's words the product's text holds ("hoodie, Luma"); {@code offers} are
-     * the other shops' offers of the same item, and {@code fromPrice} the lowest of all when there are some;
+     * every shop's offer of the item when more than one shop sells it, and {@code fromPrice} the lowest of them;
      * {@code sameItem} marks a lookalike that is this very item in another shop.
      */
     @TemplateData
@@ -274,7 +274,8 @@ public class GalleryResource {
         String saving = m.saving() == null ? "" : Money.format(m.saving(), p.currency())
                 + (m.savingPercent() == null ? "" : String.format(Locale.ROOT, " (%.0f%%)", m.savingPercent()));
         String matches = m.words() == null ? "" : String.join(", ", m.words().words());
-        List<CardOffer> others = m.offers().stream().filter(o -> !o.productId().equals(p.id()))
+        // every shop's offer, this one's included, when more than one shop sells the item
+        List<CardOffer> others = m.offers().size() < 2 ? List.of() : m.offers().stream()
                 .map(o -> new CardOffer(o.shop() == null ? "another shop" : o.shop(),
                         Money.format(o.price(), o.currency()), Links.product(o.productId()))).toList();
         String from = others.isEmpty() || m.fromPrice() == null ? "" : Money.format(m.fromPrice(), p.currency());

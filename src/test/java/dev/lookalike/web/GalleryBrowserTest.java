@@ -166,6 +166,52 @@ class GalleryBrowserTest {
     }
 
     @Test
+    void offersMatchReasonsCountsSortAndLooserMatches() throws Exception {
+        WebDriver driver = browser(true);
+        try {
+            driver.get(base + "?q=gold+tap");
+            // the tap both shops sell is one card, with the outlet's cheaper offer behind "From …"
+            List<WebElement> taps = driver.findElements(By.cssSelector(".card")).stream()
+                    .filter(c -> c.findElement(By.cssSelector(".card-name")).getText().equals("Gold tap")).toList();
+            assertEquals(1, taps.size(), cardNames(driver).toString());
+            WebElement offers = taps.get(0).findElement(By.cssSelector(".offers"));
+            assertTrue(offers.getText().contains("From €110.00") && offers.getText().contains("2 shops"), offers.getText());
+            offers.findElement(By.tagName("summary")).click();
+            assertTrue(offers.findElement(By.tagName("li")).getText().contains("€110.00"), offers.getText());
+            assertTrue(taps.get(0).findElement(By.cssSelector(".matches")).getText().matches("matches: .*Gold.*"),
+                    taps.get(0).getText());
+            // the shop menu says how many results each shop gives
+            String shops = driver.findElement(By.id("shop")).getText();
+            assertTrue(shops.matches("(?s).*Kitchen Corner \\(\\d+\\).*"), shops);
+            screenshot(driver, "gallery-offers");
+
+            driver.get(base + "?q=red&mode=look");
+            assertTrue(driver.findElement(By.cssSelector("[data-total]")).getText().matches("\\d+"));
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("sort"))).selectByValue("price");
+            waiting(driver).until(ExpectedConditions.urlContains("sort=price"));
+            List<Double> prices = driver.findElements(By.cssSelector(".card .price")).stream()
+                    .map(e -> Double.parseDouble(e.getText().replaceAll("[^0-9.]", ""))).toList();
+            assertEquals(prices.stream().sorted().toList(), prices, "cheapest first");
+            int close = driver.findElements(By.cssSelector(".card")).size();
+            driver.findElement(By.cssSelector("[data-looser]")).click();
+            waiting(driver).until(ExpectedConditions.urlContains("floor=off"));
+            assertTrue(Integer.parseInt(driver.findElement(By.cssSelector("[data-total]")).getText()) > close,
+                    "looser matches add results");
+            screenshot(driver, "gallery-looser");
+
+            // the outlet's gold tap is the same item among the kitchen tap's cheaper lookalikes
+            driver.get(base + "products/" + TestShop.id("gold-tap"));
+            assertTrue(driver.findElement(By.cssSelector(".other-offers")).getText().contains(TestShop.OUTLET));
+            WebElement same = driver.findElements(By.cssSelector("#cheaper-heading ~ .grid .card")).get(0);
+            assertTrue(same.getText().contains("Same item, other shop") && same.getText().contains("save €30.00 (21%)"),
+                    same.getText());
+            screenshot(driver, "gallery-same-item");
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
     void worksWithoutJavaScript() throws Exception {
         WebDriver driver = browser(false);
         try {
