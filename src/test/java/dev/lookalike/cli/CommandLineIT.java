@@ -152,6 +152,33 @@ class CommandLineIT {
     }
 
     @Test
+    @Order(3)
+    void searchTakesTheApisModeSortAndCut() throws Exception {
+        String cat = catalog.toString();
+        // words alone: the product whose name says it, whatever its colour
+        List<JsonNode> words = json(App.run(work, "search", "vase", "--catalog", cat, "--model", MODEL, "--mode", "words"));
+        assertEquals(List.of("Green vase"), words.stream().map(n -> n.get("name").asText()).toList());
+        assertEquals("[\"words\"]", words.get(0).get("matched").toString());
+        assertEquals("[\"name\"]", words.get(0).get("matched_fields").toString());
+        // the relevance cut the API applies, and --all (floor=off) without it
+        List<JsonNode> cut = json(App.run(work, "search", "red", "--catalog", cat, "--model", MODEL, "--mode", "look"));
+        List<JsonNode> all = json(App.run(work, "search", "red", "--catalog", cat, "--model", MODEL, "--mode", "look",
+                "--all"));
+        assertTrue(all.size() > cut.size() && cut.size() >= 3, cut.size() + " vs " + all.size());
+        // price order among the results that pass the cut
+        List<JsonNode> byPrice = json(App.run(work, "search", "red", "--catalog", cat, "--model", MODEL, "--mode", "look",
+                "--sort", "price"));
+        assertEquals(cut.stream().map(n -> n.get("id").asText()).sorted().toList(),
+                byPrice.stream().map(n -> n.get("id").asText()).sorted().toList());
+        for (int i = 1; i < byPrice.size(); i++) {
+            assertTrue(byPrice.get(i - 1).get("price").asDouble() <= byPrice.get(i).get("price").asDouble(), byPrice.toString());
+        }
+        App.Result bad = App.run(work, "search", "red", "--catalog", cat, "--model", MODEL, "--mode", "colour");
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("mode must be both, look or words"), bad.err());
+    }
+
+    @Test
     @Order(4)
     void similarFindsLookalikesAndCheaperOnesOnly() throws Exception {
         String kettle = productId("Red kettle");
