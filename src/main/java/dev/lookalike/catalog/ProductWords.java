@@ -1,6 +1,5 @@
 package dev.lookalike.catalog;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -74,8 +73,8 @@ public final class ProductWords {
     /**
      * Live products whose text holds any of the {@code wanted} terms (each a word, or several words that must
      * stand together as a phrase), holding every {@code required} phrase and none of the {@code unwanted}
-     * words or phrases; best first (ties in catalogue order), at most {@code limit}. Empty when no wanted term holds a
-     * word. A required or unwanted term that holds no word constrains nothing.
+     * words or phrases; best first (ties in catalogue order), at most {@code limit}. Empty when no wanted term
+     * holds a word. A required or unwanted term that holds no word constrains nothing.
      *
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
@@ -94,7 +93,7 @@ public final class ProductWords {
                 + " WHERE " + TABLE + " MATCH ? ORDER BY r, rowid LIMIT ?) f JOIN products p ON p.rowid = f.rowid "
                 + "WHERE p.removed_at IS NULL ORDER BY f.r, f.rowid";
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 Map<String, String> scored = new HashMap<>();
                 StringBuilder match = new StringBuilder("(");
                 for (int i = 0; i < want.size(); i++) {
@@ -166,7 +165,7 @@ public final class ProductWords {
             highlights.append(", highlight(").append(TABLE).append(", ").append(c).append(", char(1), char(2))");
         }
         synchronized (db) {
-            work(() -> {
+            db.query(() -> {
                 Map<String, String> scored = new HashMap<>();
                 for (int from = 0; from < ids.size(); from += CHUNK) {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
@@ -174,8 +173,8 @@ public final class ProductWords {
                     // the products' text as written, by rowid (the index's key)
                     Map<Long, String> idOf = new HashMap<>();
                     Map<Long, String[]> textOf = new HashMap<>();
-                    try (PreparedStatement ps = db.connection().prepareStatement(
-                            "SELECT rowid, id, name, brand, category, description, sku FROM products WHERE id IN " + in)) {
+                    try (PreparedStatement ps = db.connection().prepareStatement("SELECT rowid, id, name, brand, "
+                            + "category, description, sku FROM products WHERE id IN " + in)) {
                         for (int i = 0; i < chunk.size(); i++) {
                             ps.setString(i + 1, chunk.get(i));
                         }
@@ -192,8 +191,8 @@ public final class ProductWords {
                     }
                     List<Long> rowids = List.copyOf(idOf.keySet());
                     // "+rowid": FTS5 walks the term's matches once instead of seeking each rowid (5x faster for 20)
-                    String sql = "SELECT rowid" + highlights + " FROM " + TABLE + " WHERE " + TABLE + " MATCH ? AND +rowid IN ("
-                            + "?,".repeat(rowids.size() - 1) + "?)";
+                    String sql = "SELECT rowid" + highlights + " FROM " + TABLE + " WHERE " + TABLE
+                            + " MATCH ? AND +rowid IN (" + "?,".repeat(rowids.size() - 1) + "?)";
                     try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                         for (int t = 0; t < want.size(); t++) {
                             ps.setString(1, scored(want.get(t), scored));
@@ -208,7 +207,8 @@ public final class ProductWords {
                                     Place[] first = places.computeIfAbsent(id, k -> new Place[want.size()]);
                                     for (int c = 0; c < FIELD_OF_COLUMN.length; c++) {
                                         int field = FIELD_OF_COLUMN[c];
-                                        Place place = firstPlace(text[field], rs.getString(2 + c), c >= FIELDS.size(), field);
+                                        Place place = firstPlace(text[field], rs.getString(2 + c),
+                                                c >= FIELDS.size(), field);
                                         if (place != null) {
                                             hit[field] = true;
                                             if (first[t] == null || place.before(first[t])) {
@@ -264,7 +264,7 @@ public final class ProductWords {
         String sql = "SELECT p.id, p.name, p.sku FROM " + TABLE + " JOIN products p ON p.rowid = " + TABLE
                 + ".rowid WHERE " + TABLE + " MATCH ? AND p.removed_at IS NULL ORDER BY p.id";
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 List<String> bySku = new ArrayList<>();
                 List<String> byName = new ArrayList<>();
                 try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
@@ -299,7 +299,7 @@ public final class ProductWords {
         }
         String sql = CatalogDb.readResource("/db/" + SCHEMA);
         synchronized (db) {
-            return inTransaction(() -> {
+            return db.inTransaction(() -> {
                 try (Statement st = db.connection().createStatement()) {
                     for (String trigger : List.of("insert", "update", "delete")) {
                         st.execute("DROP TRIGGER IF EXISTS product_words_" + trigger);
@@ -324,7 +324,7 @@ public final class ProductWords {
      */
     public boolean present() {
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 Set<String> found = new HashSet<>();
                 try (Statement st = db.connection().createStatement();
                      ResultSet rs = st.executeQuery("SELECT type || ' ' || name FROM sqlite_master "
@@ -422,7 +422,7 @@ public final class ProductWords {
 
     private Set<String> ids(String sql, String parameter) {
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 Set<String> out = new HashSet<>();
                 try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                     if (parameter != null) {
@@ -511,40 +511,5 @@ public final class ProductWords {
         int from = keptAt[start];
         int to = keptAt[end - 1] + 1;
         return new Place(field, from, original.substring(from, to));
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T work(SqlWork<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new CatalogException(CatalogDb.describe(db.file(), e), e);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return work(() -> {
-            Connection c = db.connection();
-            if (!c.getAutoCommit()) {
-                return work.run();
-            }
-            c.setAutoCommit(false);
-            try {
-                T result = work.run();
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
     }
 }
