@@ -164,7 +164,7 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
-    static String describe(Path file, SQLException e) {
+    private static String describe(Path file, SQLException e) {
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("no such table") && msg.contains(ProductWords.TABLE)) {
             return "catalogue " + file + " has lost its words index (" + ProductWords.TABLE + "): run lookalike "
@@ -828,12 +828,13 @@ public final class CatalogDb implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
+    /** Work on the shared connection; also for {@link ProductWords}, under this object's lock. */
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
-    private <T> T query(SqlWork<T> work) {
+    <T> T query(SqlWork<T> work) {
         try {
             return work.run();
         } catch (SQLException e) {
@@ -841,7 +842,7 @@ public final class CatalogDb implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
+    <T> T inTransaction(SqlWork<T> work) {
         try {
             boolean outer = conn.getAutoCommit();
             if (!outer) {

@@ -1,6 +1,5 @@
 package dev.lookalike.catalog;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +7,7 @@ import java.sql.Statement;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,8 +73,8 @@ public final class ProductWords {
     /**
      * Live products whose text holds any of the {@code wanted} terms (each a word, or several words that must
      * stand together as a phrase), holding every {@code required} phrase and none of the {@code unwanted}
-     * words or phrases; best first (ties by id), at most {@code limit}. Empty when no wanted term holds a
-     * word. A required or unwanted term that holds no word constrains nothing.
+     * words or phrases; best first (ties in catalogue order), at most {@code limit}. Empty when no wanted term
+     * holds a word. A required or unwanted term that holds no word constrains nothing.
      *
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
@@ -86,22 +86,25 @@ public final class ProductWords {
         if (want.isEmpty()) {
             return List.of();
         }
-        StringBuilder match = new StringBuilder("(");
-        for (int i = 0; i < want.size(); i++) {
-            match.append(i == 0 ? "" : " OR ").append(scored(want.get(i)));
-        }
-        match.append(')');
-        for (String r : usable(required)) {
-            match.append(" AND ").append(scored(r));
-        }
+        List<String> with = usable(required);
         List<String> without = usable(unwanted);
-        String expression = without.isEmpty() ? match.toString()
-                : "(" + match + ") NOT (" + anyOf(without) + ")";
-        String sql = "SELECT p.id, bm25(" + TABLE + ", " + WEIGHTS + ") AS r FROM " + TABLE
-                + " JOIN products p ON p.rowid = " + TABLE + ".rowid WHERE " + TABLE + " MATCH ? "
-                + "AND p.removed_at IS NULL ORDER BY r, p.id LIMIT ?";
+        // the index holds live products only: rank it alone, then look up the ids of the best
+        String sql = "SELECT p.id, f.r FROM (SELECT rowid, bm25(" + TABLE + ", " + WEIGHTS + ") AS r FROM " + TABLE
+                + " WHERE " + TABLE + " MATCH ? ORDER BY r, rowid LIMIT ?) f JOIN products p ON p.rowid = f.rowid "
+                + "WHERE p.removed_at IS NULL ORDER BY f.r, f.rowid";
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
+                Map<String, String> scored = new HashMap<>();
+                StringBuilder match = new StringBuilder("(");
+                for (int i = 0; i < want.size(); i++) {
+                    match.append(i == 0 ? "" : " OR ").append(scored(want.get(i), scored));
+                }
+                match.append(')');
+                for (String r : with) {
+                    match.append(" AND ").append(scored(r, scored));
+                }
+                String expression = without.isEmpty() ? match.toString()
+                        : "(" + match + ") NOT (" + anyOf(without) + ")";
                 List<WordHit> out = new ArrayList<>();
                 try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                     ps.setString(1, expression);
@@ -141,7 +144,7 @@ public final class ProductWords {
 
     /**
      * For each of {@code productIds} whose text holds any of the {@code wanted} terms (as {@link #search} finds
-     * them; removed products included): the fields that hold one, in the order name, brand, category,
+     * them, so live products only): the fields that hold one, in the order name, brand, category,
      * description, sku, and, for each term in query order, the first place the product writes it (fields in
      * that order, then left to right), as written: {@code Hoodie} for {@code hoodies}, {@code T-Shirt} for
      * {@code tshirt}, {@code Oil Rubbed} for {@code "oil rubbed"}; a word already listed (ignoring case) is
@@ -162,27 +165,49 @@ public final class ProductWords {
             highlights.append(", highlight(").append(TABLE).append(", ").append(c).append(", char(1), char(2))");
         }
         synchronized (db) {
-            work(() -> {
+            db.query(() -> {
+                Map<String, String> scored = new HashMap<>();
                 for (int from = 0; from < ids.size(); from += CHUNK) {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-                    String sql = "SELECT p.id, p.name, p.brand, p.category, p.description, p.sku" + highlights
-                            + " FROM products p JOIN " + TABLE + " ON " + TABLE + ".rowid = p.rowid WHERE p.id IN ("
-                            + "?,".repeat(chunk.size() - 1) + "?) AND " + TABLE + " MATCH ?";
+                    String in = "(" + "?,".repeat(chunk.size() - 1) + "?)";
+                    // the products' text as written, by rowid (the index's key)
+                    Map<Long, String> idOf = new HashMap<>();
+                    Map<Long, String[]> textOf = new HashMap<>();
+                    try (PreparedStatement ps = db.connection().prepareStatement("SELECT rowid, id, name, brand, "
+                            + "category, description, sku FROM products WHERE id IN " + in)) {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 1, chunk.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                idOf.put(rs.getLong(1), rs.getString(2));
+                                textOf.put(rs.getLong(1), new String[] {rs.getString(3), rs.getString(4),
+                                        rs.getString(5), rs.getString(6), rs.getString(7)});
+                            }
+                        }
+                    }
+                    if (idOf.isEmpty()) {
+                        continue;
+                    }
+                    List<Long> rowids = List.copyOf(idOf.keySet());
+                    // "+rowid": FTS5 walks the term's matches once instead of seeking each rowid (5x faster for 20)
+                    String sql = "SELECT rowid" + highlights + " FROM " + TABLE + " WHERE " + TABLE
+                            + " MATCH ? AND +rowid IN (" + "?,".repeat(rowids.size() - 1) + "?)";
                     try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                         for (int t = 0; t < want.size(); t++) {
-                            int p = 1;
-                            for (String id : chunk) {
-                                ps.setString(p++, id);
+                            ps.setString(1, scored(want.get(t), scored));
+                            for (int i = 0; i < rowids.size(); i++) {
+                                ps.setLong(i + 2, rowids.get(i));
                             }
-                            ps.setString(p, scored(want.get(t)));
                             try (ResultSet rs = ps.executeQuery()) {
                                 while (rs.next()) {
-                                    String id = rs.getString(1);
+                                    String id = idOf.get(rs.getLong(1));
+                                    String[] text = textOf.get(rs.getLong(1));
                                     boolean[] hit = fields.computeIfAbsent(id, k -> new boolean[FIELDS.size()]);
                                     Place[] first = places.computeIfAbsent(id, k -> new Place[want.size()]);
                                     for (int c = 0; c < FIELD_OF_COLUMN.length; c++) {
                                         int field = FIELD_OF_COLUMN[c];
-                                        Place place = firstPlace(rs.getString(2 + field), rs.getString(7 + c),
+                                        Place place = firstPlace(text[field], rs.getString(2 + c),
                                                 c >= FIELDS.size(), field);
                                         if (place != null) {
                                             hit[field] = true;
@@ -239,7 +264,7 @@ public final class ProductWords {
         String sql = "SELECT p.id, p.name, p.sku FROM " + TABLE + " JOIN products p ON p.rowid = " + TABLE
                 + ".rowid WHERE " + TABLE + " MATCH ? AND p.removed_at IS NULL ORDER BY p.id";
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 List<String> bySku = new ArrayList<>();
                 List<String> byName = new ArrayList<>();
                 try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
@@ -274,7 +299,7 @@ public final class ProductWords {
         }
         String sql = CatalogDb.readResource("/db/" + SCHEMA);
         synchronized (db) {
-            return inTransaction(() -> {
+            return db.inTransaction(() -> {
                 try (Statement st = db.connection().createStatement()) {
                     for (String trigger : List.of("insert", "update", "delete")) {
                         st.execute("DROP TRIGGER IF EXISTS product_words_" + trigger);
@@ -299,7 +324,7 @@ public final class ProductWords {
      */
     public boolean present() {
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 Set<String> found = new HashSet<>();
                 try (Statement st = db.connection().createStatement();
                      ResultSet rs = st.executeQuery("SELECT type || ' ' || name FROM sqlite_master "
@@ -359,13 +384,31 @@ public final class ProductWords {
     }
 
     /**
-     * The term in the fields, or else in the fields' joined forms: a field that holds both (Luma in
-     * "Luma T-Shirt" and in its joined form "Luma TShirt") counts once for BM25.
+     * The term as a query for BM25: in the fields, and in the fields' joined forms ("Luma TShirt") only when
+     * some product holds it there and not in its fields (tshirt, never luma), so that a word a field holds in
+     * both forms counts once. Asking costs one pass over the term's products; a BM25 phrase more would cost
+     * more. {@code known} remembers the answers within one call.
      */
-    private static String scored(String term) {
+    private String scored(String term, Map<String, String> known) throws SQLException {
+        String done = known.get(term);
+        if (done != null) {
+            return done;
+        }
         String p = phrase(term);
-        return "(" + FIELD_COLUMNS + " : " + p + " OR (" + JOINED_COLUMNS + " : " + p + " NOT " + FIELD_COLUMNS
-                + " : " + p + "))";
+        String own = FIELD_COLUMNS + " : " + p;
+        String joinedOnly = JOINED_COLUMNS + " : " + p + " NOT " + own;
+        String out = own;
+        try (PreparedStatement ps = db.connection().prepareStatement(
+                "SELECT 1 FROM " + TABLE + " WHERE " + TABLE + " MATCH ? LIMIT 1")) {
+            ps.setString(1, joinedOnly);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    out = "(" + own + " OR (" + joinedOnly + "))";
+                }
+            }
+        }
+        known.put(term, out);
+        return out;
     }
 
     private static String anyOf(List<String> terms) {
@@ -379,7 +422,7 @@ public final class ProductWords {
 
     private Set<String> ids(String sql, String parameter) {
         synchronized (db) {
-            return work(() -> {
+            return db.query(() -> {
                 Set<String> out = new HashSet<>();
                 try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                     if (parameter != null) {
@@ -468,40 +511,5 @@ public final class ProductWords {
         int from = keptAt[start];
         int to = keptAt[end - 1] + 1;
         return new Place(field, from, original.substring(from, to));
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T work(SqlWork<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new CatalogException(CatalogDb.describe(db.file(), e), e);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return work(() -> {
-            Connection c = db.connection();
-            if (!c.getAutoCommit()) {
-                return work.run();
-            }
-            c.setAutoCommit(false);
-            try {
-                T result = work.run();
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
     }
 }
