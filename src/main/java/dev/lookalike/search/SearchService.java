@@ -43,7 +43,8 @@ public final class SearchService {
      * @param likeTextWeight  the text's weight next to the product's vector (weight 1) in {@code like=ID&q=…}
      * @param relativeFloor   results scoring below {@code best − relativeFloor·|best|} are dropped, best being
      *                        the top score of the query; 0 keeps everything
-     * @param textCacheSize   how many text vectors are kept (least recently used dropped first)
+     * @param textCacheSize   how many text vectors, and as many texts' word hits, are kept (least recently used
+     *                        dropped first; word hits until the index reloads)
      * @param resultCacheSize how many result pages of text and product queries are kept until the index
      *                        changes; 0 caches none
      */
@@ -128,6 +129,8 @@ public final class SearchService {
     private final TextVectors texts;
     private final ImageDecoder decoder = new ImageDecoder();
     private final Map<Object, ResultPage> results;
+    private final Map<Object, List<WordHit>> wordCache;
+    private VectorIndex wordCacheFor;
     private VectorIndex cachedFor;
     private Facets facets;
     private VectorIndex facetsFor;
@@ -168,6 +171,13 @@ public final class SearchService {
         this.settings = settings;
         this.photoErrors = photoErrors;
         this.texts = new TextVectors(model, settings.textCacheSize());
+        int wordCapacity = settings.textCacheSize();
+        this.wordCache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Object, List<WordHit>> eldest) {
+                return size() > wordCapacity;
+            }
+        };
         int capacity = settings.resultCacheSize();
         this.results = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -354,7 +364,7 @@ public final class SearchService {
         List<WordHit> hits = List.of();
         if (mode != Mode.LOOK) {
             hits = new ArrayList<>();
-            for (WordHit h : w.search(text.wantedTerms(), text.required(), text.unwanted(), WORD_DEPTH)) {
+            for (WordHit h : wordHits(idx, w, text)) {
                 int p = idx.indexOf(h.productId());
                 if (p >= 0 && p != self && idx.hasPhoto(p)) {
                     hits.add(h);
@@ -569,6 +579,39 @@ public final class SearchService {
             }
         }
         return min;
+    }
+
+    /**
+     * The words index's best hits for the query's words, remembered (as text vectors are) until the index
+     * reloads: BM25 scores every product that holds a word, which costs milliseconds when the words are
+     * common, and shoppers repeat queries.
+     */
+    private List<WordHit> wordHits(VectorIndex idx, ProductWords w, QueryText text) {
+        Object key = List.of(text.wantedTerms(), text.required(), text.unwanted());
+        synchronized (wordCache) {
+            if (wordCacheFor != idx) {
+                wordCache.clear();
+                wordCacheFor = idx;
+            }
+            List<WordHit> hits = wordCache.get(key);
+            if (hits != null) {
+                return hits;
+            }
+        }
+        List<WordHit> hits = List.copyOf(w.search(text.wantedTerms(), text.required(), text.unwanted(), WORD_DEPTH));
+        synchronized (wordCache) {
+            if (wordCacheFor == idx && settings.textCacheSize() > 0) {
+                wordCache.put(key, hits);
+            }
+        }
+        return hits;
+    }
+
+    /** Forgets the remembered word hits (for benchmarks that time a first query). */
+    public void forgetWordHits() {
+        synchronized (wordCache) {
+            wordCache.clear();
+        }
     }
 
     private ProductWords wordsIfAny() {
