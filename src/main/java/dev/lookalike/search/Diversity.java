@@ -1,5 +1,7 @@
 package dev.lookalike.search;
 
+import dev.lookalike.embed.Vectors;
+
 /**
  * Maximal marginal relevance (Carbonell and Goldstein, SIGIR 1998): re-ranks results so that ten
  * near-identical photos do not fill a page. Each next result is the one maximising
@@ -56,7 +58,7 @@ final class Diversity {
             out[step] = pick;
             for (int i = 0; i < n; i++) {
                 if (!used[i]) {
-                    closest[i] = Math.max(closest[i], dot(vectors[i], vectors[pick]));
+                    closest[i] = Math.max(closest[i], Vectors.dot(vectors[i], vectors[pick]));
                 }
             }
         }
@@ -66,13 +68,5 @@ final class Diversity {
             }
         }
         return out;
-    }
-
-    private static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }
