@@ -120,15 +120,19 @@ public final class LiveSearch implements AutoCloseable {
         return true;
     }
 
-    /** Starts working out the lookalike lists of {@code idx}, dropping work on an older index. */
+    /**
+     * Starts working out what queries on {@code idx} use (its words in memory, its same-item groups, then its
+     * lookalike lists), dropping work on an older index.
+     */
     private synchronized void schedule(VectorIndex idx, Duration wait) {
         if (pending != null) {
             pending.cancel(true);
             pending = null;
         }
-        if (closed || precompute.size() == 0 || idx.size() == 0 || idx.size() > precompute.maxPhotos()) {
+        if (closed) {
             return;
         }
+        boolean lists = precompute.size() > 0 && idx.size() > 0 && idx.size() <= precompute.maxPhotos();
         if (worker == null) {
             worker = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lookalike-lists");
@@ -142,6 +146,10 @@ public final class LiveSearch implements AutoCloseable {
             } catch (InterruptedException e) {
                 return; // a newer index came, or the server stops
             }
+            prepare(idx);
+            if (!lists || stopOrWait(idx)) {
+                return;
+            }
             long start = System.nanoTime();
             boolean done = idx.precomputeLookalikes(precompute.size(), () -> stopOrWait(idx));
             if (done) {
@@ -149,6 +157,30 @@ public final class LiveSearch implements AutoCloseable {
                         (System.nanoTime() - start) / 1_000_000);
             }
         });
+    }
+
+    /**
+     * Works out, before the first query needs them, the two things every query on {@code idx} asks for: the
+     * words index copied into memory and the same-item groups (each about a second per 20,000 products).
+     */
+    private void prepare(VectorIndex idx) {
+        if (stopOrWait(idx)) {
+            return;
+        }
+        long start = System.nanoTime();
+        boolean copied;
+        try {
+            copied = service.prepareWords(idx);
+        } catch (RuntimeException e) {
+            // queries then ask FTS5 itself, which reports the same trouble to the shopper who meets it
+            LOG.log(System.Logger.Level.WARNING, "words index not copied into memory: {0}", e.getMessage());
+            copied = false;
+        }
+        long words = System.nanoTime();
+        idx.sameItems();
+        LOG.log(System.Logger.Level.INFO, "{0} products ready: words {1} ({2} ms), same-item groups {3} ms",
+                idx.productTotal(), copied ? "in memory" : "in FTS5", (words - start) / 1_000_000,
+                (System.nanoTime() - words) / 1_000_000);
     }
 
     public SearchService service() {

@@ -41,6 +41,11 @@ class ProductWordsTest {
         db.close();
     }
 
+    /** What the tests ask: the FTS5 index itself here, its copy in memory in {@link WordIndexTest}. */
+    WordSearch ask() {
+        return words;
+    }
+
     /** Stores a product of shop "s" (brand, description, category may be null) and returns its id. */
     String add(String slug, String name, String brand, String description, String category) {
         Product p = Product.of("https://s.test/" + slug, name, 10.0, "EUR", brand, "s", description, category);
@@ -53,7 +58,7 @@ class ProductWordsTest {
     }
 
     List<String> find(String... wanted) {
-        return ids(words.search(List.of(wanted), List.of(), List.of(), 50));
+        return ids(ask().search(List.of(wanted), List.of(), List.of(), 50));
     }
 
     static List<String> ids(List<WordHit> hits) {
@@ -139,16 +144,16 @@ class ProductWordsTest {
         db.markRemovedNotSeenSince("s", CatalogDb.now() + 10);
         db.upsertProduct(db.product(kept).orElseThrow()); // seen again: back
         assertEquals(List.of(kept), find("kettle"));
-        assertEquals(Set.of(kept), words.containingAny(List.of("kettle")));
-        assertEquals(Set.of(kept), words.containingAll(List.of("kettle")));
-        assertEquals(List.of(), words.exact("K-1"));
-        assertEquals(List.of(), words.exact("old kettle"));
-        assertEquals(Set.of(kept), words.explain(List.of("kettle"), List.of(gone, kept)).keySet());
+        assertEquals(Set.of(kept), ask().containingAny(List.of("kettle")));
+        assertEquals(Set.of(kept), ask().containingAll(List.of("kettle")));
+        assertEquals(List.of(), ask().exact("K-1"));
+        assertEquals(List.of(), ask().exact("old kettle"));
+        assertEquals(Set.of(kept), ask().explain(List.of("kettle"), List.of(gone, kept)).keySet());
         assertIndexInStep();
         new CrawlStore(db).setExtras(gone, null, "K-2"); // a removed product's text may change too
         db.upsertProduct(db.product(gone).orElseThrow());
         assertEquals(Set.of(gone, kept), Set.copyOf(find("kettle")), "a product seen again comes back");
-        assertEquals(List.of(gone), words.exact("k2"));
+        assertEquals(List.of(gone), ask().exact("k2"));
         assertIndexInStep();
     }
 
@@ -203,13 +208,13 @@ class ProductWordsTest {
         String bronze = add("bronze", "Oil Rubbed Bronze Faucet");
         add("loose", "Rubbed faucet", null, "with oil", null);
         String plain = add("plain", "Chrome faucet");
-        assertEquals(Set.of(bronze), Set.copyOf(ids(words.search(List.of("oil rubbed", "faucet"), List.of("oil rubbed"),
+        assertEquals(Set.of(bronze), Set.copyOf(ids(ask().search(List.of("oil rubbed", "faucet"), List.of("oil rubbed"),
                 List.of(), 10))));
         assertEquals(3, find("oil rubbed", "faucet").size(), "without the requirement any word will do");
-        assertEquals(Set.of(bronze), words.containingAll(List.of("oil rubbed", "faucet")));
-        assertEquals(Set.of(bronze, plain), Set.copyOf(ids(words.search(List.of("faucet"), List.of("™", "*"),
+        assertEquals(Set.of(bronze), ask().containingAll(List.of("oil rubbed", "faucet")));
+        assertEquals(Set.of(bronze, plain), Set.copyOf(ids(ask().search(List.of("faucet"), List.of("™", "*"),
                 List.of("with oil"), 10))), "requirements without words constrain nothing");
-        assertEquals(3, words.containingAll(List.of("\"")).size(), "no words: every live product");
+        assertEquals(3, ask().containingAll(List.of("\"")).size(), "no words: every live product");
     }
 
     @Test
@@ -217,12 +222,12 @@ class ProductWordsTest {
         String chrome = add("chrome", "Chrome faucet");
         String nickel = add("nickel", "Faucet", null, "brushed nickel finish", null);
         String gold = add("gold", "Gold faucet", null, "nickel free", null);
-        assertEquals(Set.of(nickel, gold), Set.copyOf(ids(words.search(List.of("faucet"), List.of(), List.of("chrome"), 10))));
-        assertEquals(Set.of(chrome, gold), Set.copyOf(ids(words.search(List.of("faucet"), List.of(),
+        assertEquals(Set.of(nickel, gold), Set.copyOf(ids(ask().search(List.of("faucet"), List.of(), List.of("chrome"), 10))));
+        assertEquals(Set.of(chrome, gold), Set.copyOf(ids(ask().search(List.of("faucet"), List.of(),
                 List.of("brushed nickel"), 10))));
-        assertEquals(Set.of(chrome), Set.copyOf(ids(words.search(List.of("faucet"), List.of(), List.of("nickel", "gold"), 10))));
-        assertEquals(Set.of(nickel, gold), words.containingAny(List.of("nickel", "*")));
-        assertEquals(Set.of(), words.containingAny(List.of("™", "")));
+        assertEquals(Set.of(chrome), Set.copyOf(ids(ask().search(List.of("faucet"), List.of(), List.of("nickel", "gold"), 10))));
+        assertEquals(Set.of(nickel, gold), ask().containingAny(List.of("nickel", "*")));
+        assertEquals(Set.of(), ask().containingAny(List.of("™", "")));
     }
 
     @Test
@@ -231,12 +236,12 @@ class ProductWordsTest {
         String named = add("named", "Grey hoodie", null, "warm and soft", null);
         String coded = add("coded", "Jumper", null, "warm", null);
         new CrawlStore(db).setExtras(coded, null, "HOODIE");
-        List<WordHit> hits = words.search(List.of("hoodie"), List.of(), List.of(), 10);
+        List<WordHit> hits = ask().search(List.of("hoodie"), List.of(), List.of(), 10);
         assertEquals(List.of(coded, named, described), ids(hits));
         assertTrue(hits.get(0).score() > hits.get(1).score() && hits.get(1).score() > hits.get(2).score(), hits.toString());
         assertTrue(hits.get(2).score() > 0);
-        assertEquals(List.of(coded), ids(words.search(List.of("hoodie"), List.of(), List.of(), 1)), "limit");
-        assertThrows(IllegalArgumentException.class, () -> words.search(List.of("hoodie"), List.of(), List.of(), 0));
+        assertEquals(List.of(coded), ids(ask().search(List.of("hoodie"), List.of(), List.of(), 1)), "limit");
+        assertThrows(IllegalArgumentException.class, () -> ask().search(List.of("hoodie"), List.of(), List.of(), 0));
     }
 
     @Test
@@ -248,7 +253,7 @@ class ProductWordsTest {
             add("filler" + i, "Lamp " + i); // so that luma is a rare word and BM25 weighs it
         }
         Map<String, Double> score = new java.util.HashMap<>();
-        for (WordHit h : words.search(List.of("luma"), List.of(), List.of(), 10)) {
+        for (WordHit h : ask().search(List.of("luma"), List.of(), List.of(), 10)) {
             score.put(h.productId(), h.score());
         }
         // its joined form (Luma TShirt) also holds Luma, yet only the name counts
@@ -263,17 +268,17 @@ class ProductWordsTest {
         new CrawlStore(db).setExtras(bag, null, "MH01-XS");
         new CrawlStore(db).setExtras(longer, null, "luma tshirt");
         for (String q : List.of("mh01-xs", "MH01 XS", "mh01xs", " MH01-XS ")) {
-            assertEquals(List.of(bag), words.exact(q), q);
+            assertEquals(List.of(bag), ask().exact(q), q);
         }
-        assertEquals(List.of(longer, tee), words.exact("luma tshirt"), "the SKU first, then the name");
+        assertEquals(List.of(longer, tee), ask().exact("luma tshirt"), "the SKU first, then the name");
         for (String q : List.of("LUMA T SHIRT", "luma t-shirt", "Luma™  T‐Shirt", "lúma t-shirt")) {
-            assertTrue(words.exact(q).contains(tee), q);
+            assertTrue(ask().exact(q).contains(tee), q);
         }
-        assertEquals(List.of(), words.exact("luma"));
-        assertEquals(List.of(), words.exact("t-shirt"));
-        assertEquals(List.of(), words.exact("™"));
-        assertEquals(List.of(), words.exact(""));
-        assertEquals(List.of(), words.exact("lumatshirt"));
+        assertEquals(List.of(), ask().exact("luma"));
+        assertEquals(List.of(), ask().exact("t-shirt"));
+        assertEquals(List.of(), ask().exact("™"));
+        assertEquals(List.of(), ask().exact(""));
+        assertEquals(List.of(), ask().exact("lumatshirt"));
     }
 
     @Test
@@ -283,20 +288,20 @@ class ProductWordsTest {
         String faucet = add("faucet", "Oil Rubbed Bronze Faucet");
         new CrawlStore(db).setExtras(faucet, null, "ORB-1");
         String unrelated = add("unrelated", "Lamp");
-        Map<String, WordMatch> m = words.explain(List.of("hoodies", "luma"), List.of(hoodie, unrelated, "nope"));
+        Map<String, WordMatch> m = ask().explain(List.of("hoodies", "luma"), List.of(hoodie, unrelated, "nope"));
         assertEquals(Map.of(hoodie, new WordMatch(List.of("name", "brand", "description"), List.of("Hoodie", "Luma"))), m);
         assertEquals(new WordMatch(List.of("name"), List.of("T-Shirt")),
-                words.explain(List.of("tshirt"), List.of(tee)).get(tee));
+                ask().explain(List.of("tshirt"), List.of(tee)).get(tee));
         assertEquals(new WordMatch(List.of("name"), List.of("T-Shirt", "Luma")),
-                words.explain(List.of("t-shirt", "luma", "LUMA"), List.of(tee)).get(tee));
+                ask().explain(List.of("t-shirt", "luma", "LUMA"), List.of(tee)).get(tee));
         assertEquals(new WordMatch(List.of("name", "sku"), List.of("Oil Rubbed", "ORB-1")),
-                words.explain(List.of("oil rubbed", "orb1"), List.of(faucet)).get(faucet));
-        assertEquals(List.of(tee, hoodie), List.copyOf(words.explain(List.of("luma"), List.of(tee, hoodie)).keySet()),
+                ask().explain(List.of("oil rubbed", "orb1"), List.of(faucet)).get(faucet));
+        assertEquals(List.of(tee, hoodie), List.copyOf(ask().explain(List.of("luma"), List.of(tee, hoodie)).keySet()),
                 "in the order asked");
-        assertEquals(Map.of(), words.explain(List.of("*"), List.of(tee)));
+        assertEquals(Map.of(), ask().explain(List.of("*"), List.of(tee)));
         // what search finds, explain explains
-        List<String> found = ids(words.search(List.of("luma", "bronze"), List.of(), List.of(), 10));
-        assertEquals(Set.copyOf(found), words.explain(List.of("luma", "bronze"), found).keySet());
+        List<String> found = ids(ask().search(List.of("luma", "bronze"), List.of(), List.of(), 10));
+        assertEquals(Set.copyOf(found), ask().explain(List.of("luma", "bronze"), found).keySet());
     }
 
     @Test
@@ -311,12 +316,12 @@ class ProductWordsTest {
                 "red\" OR \"luma", "x".repeat(500), "luma ".repeat(100), "\u200b", "\ud83d"));
         for (String q : nasty) {
             List<String> one = List.of(q);
-            words.search(one, one, one, 10);
-            words.search(one, List.of(), List.of(), 10);
-            words.containingAll(one);
-            words.containingAny(one);
-            words.explain(one, List.of(foo, red));
-            words.exact(q);
+            ask().search(one, one, one, 10);
+            ask().search(one, List.of(), List.of(), 10);
+            ask().containingAll(one);
+            ask().containingAny(one);
+            ask().explain(one, List.of(foo, red));
+            ask().exact(q);
         }
         assertEquals(Set.of("name foo bar"), names(find("name:foo")), "no column filter: the words name and foo");
         assertEquals(List.of(), find("red OR luma"), "OR is a word of the phrase");
@@ -351,8 +356,8 @@ class ProductWordsTest {
         words = db.words();
         assertTrue(words.present());
         assertEquals(List.of(tee), find("tshirt"));
-        assertEquals(List.of(tee), words.exact("luma t-shirt"));
-        assertEquals(Set.of(tee), words.explain(List.of("luma"), List.of(tee)).keySet());
+        assertEquals(List.of(tee), ask().exact("luma t-shirt"));
+        assertEquals(Set.of(tee), ask().explain(List.of("luma"), List.of(tee)).keySet());
         CatalogException e = assertThrows(CatalogException.class, () -> words.rebuild());
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
     }
@@ -368,7 +373,7 @@ class ProductWordsTest {
         Path baked = dir.resolve("baked.db");
         db.bakeTo(baked);
         try (CatalogDb copy = CatalogDb.open(baked)) {
-            assertEquals(Set.copyOf(words.containingAny(List.of("kettle"))), copy.words().containingAny(List.of("kettle")));
+            assertEquals(Set.copyOf(ask().containingAny(List.of("kettle"))), copy.words().containingAny(List.of("kettle")));
             try (Statement st = copy.connection().createStatement()) {
                 st.execute("INSERT INTO product_words(product_words, rank) VALUES ('integrity-check', 1)");
             }
@@ -397,7 +402,7 @@ class ProductWordsTest {
         assertEquals(4, db.schemaVersion());
         assertEquals(List.of("p1"), find("rosegold"));
         assertEquals(List.of("p1"), find("watch"), "the removed one is not indexed");
-        assertEquals(List.of("p1"), words.exact("w1"));
+        assertEquals(List.of("p1"), ask().exact("w1"));
         assertIndexInStep();
     }
 
