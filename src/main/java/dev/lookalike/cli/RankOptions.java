@@ -9,8 +9,8 @@ import picocli.CommandLine;
 /** How results are ranked, ordered and cut: the API's mode, sort, floor and diverse, as options. */
 class RankOptions {
 
-    @CommandLine.Option(names = "--mode", paramLabel = "MODE", defaultValue = "both",
-            description = "What a text ranks by: both (the look and the words, fused), look, or words (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--mode", paramLabel = "MODE",
+            description = "What a text ranks by: both (the look and the words, fused), look, or words (default: both).")
     String mode;
 
     @CommandLine.Option(names = "--sort", paramLabel = "ORDER", defaultValue = "relevance",
@@ -25,7 +25,11 @@ class RankOptions {
 
     SearchService.Query apply(SearchService.Query query) {
         try {
-            return query.with(Mode.parse(mode), Sort.parse(sort), all, diverse);
+            if (mode != null && query.text() == null) {
+                throw new SearchException("--mode picks what a text ranks by, and this query has no text: a "
+                        + "product's lookalikes rank by look");
+            }
+            return query.with(mode == null ? Mode.BOTH : Mode.parse(mode), Sort.parse(sort), all, diverse);
         } catch (SearchException e) {
             throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
         }

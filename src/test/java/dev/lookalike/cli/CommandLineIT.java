@@ -188,6 +188,10 @@ class CommandLineIT {
         // the mug shows the kettle's own photo: a perfect match comes first; the relevance floor the API
         // applies (one rule for both) leaves the other red product and cuts the colours that only share a little
         assertEquals(List.of("Crimson mug", "Scarlet lamp"), results.stream().map(n -> n.get("name").asText()).toList());
+        // --mode picks what a text ranks by: a product's lookalikes have none, and say so rather than ignore it
+        App.Result moded = App.run(work, "similar", kettle, "--catalog", catalog.toString(), "--mode", "words");
+        assertEquals(2, moded.exit(), moded.err());
+        assertTrue(moded.err().contains("--mode picks what a text ranks by"), moded.err());
         assertFalse(results.stream().anyMatch(n -> n.get("id").asText().equals(kettle)));
 
         App.Result cheaper = App.run(work, "similar", kettle, "--catalog", catalog.toString(), "--cheaper", "--limit", "20");

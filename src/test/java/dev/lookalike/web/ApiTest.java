@@ -373,6 +373,22 @@ class ApiTest {
                     + ".responses.'200'.content.'application/json'.schema.$ref");
             assertEquals("#/components/schemas/" + schema, ref, operation);
         });
+        // the ranking's parameters and the answer's fields, as the README lists them
+        List<String> searchParams = json.getList("paths.'/api/search'.get.parameters.name");
+        assertTrue(searchParams.containsAll(List.of("q", "like", "cheaper", "mode", "sort", "floor", "diverse")),
+                searchParams.toString());
+        List<String> similarParams = json.getList("paths.'/api/products/{id}/similar'.get.parameters.name");
+        assertTrue(similarParams.containsAll(List.of("sort", "floor", "diverse")), similarParams.toString());
+        Map<String, List<String>> fields = Map.of(
+                "ApiResult", List.of("matched", "matched_fields", "matched_words", "offers", "from_price", "saving",
+                        "saving_percent", "same_item"),
+                "ApiResults", List.of("results", "total", "looser", "facets"),
+                "ApiProduct", List.of("offers"),
+                "ApiOffer", List.of("shop", "price", "currency", "url", "product"));
+        fields.forEach((schema, names) -> {
+            Map<String, Object> properties = json.getMap("components.schemas." + schema + ".properties");
+            assertTrue(properties != null && properties.keySet().containsAll(names), schema + ": " + properties);
+        });
     }
 
     @Test
