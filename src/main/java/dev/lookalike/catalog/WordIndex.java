@@ -255,18 +255,70 @@ public final class WordIndex implements WordSearch {
                 }
             }
         }
-        List<Integer> found = new ArrayList<>();
+        // the best `limit`, best first, ties in catalogue order: a heap whose root is the worst kept
+        int[] heap = new int[Math.min(limit, touchedCount)];
+        int size = 0;
         for (int i = 0; i < touchedCount; i++) {
-            if (candidate[touched[i]]) {
-                found.add(touched[i]);
+            int d = touched[i];
+            if (!candidate[d]) {
+                continue;
+            }
+            if (size < heap.length) {
+                heap[size] = d;
+                siftUp(heap, size++, score);
+            } else if (better(d, heap[0], score)) {
+                heap[0] = d;
+                siftDown(heap, size, score);
             }
         }
-        found.sort((a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
-        List<WordHit> out = new ArrayList<>(Math.min(limit, found.size()));
-        for (int i = 0; i < found.size() && i < limit; i++) {
-            out.add(new WordHit(ids[found.get(i)], score[found.get(i)]));
+        WordHit[] out = new WordHit[size];
+        while (size > 0) {
+            int worst = heap[0];
+            heap[0] = heap[--size];
+            siftDown(heap, size, score);
+            out[size] = new WordHit(ids[worst], score[worst]);
         }
-        return out;
+        return Arrays.asList(out);
+    }
+
+    /** Whether document {@code a} ranks before {@code b}: higher score, then earlier in the catalogue. */
+    private static boolean better(int a, int b, double[] score) {
+        return score[a] != score[b] ? score[a] > score[b] : a < b;
+    }
+
+    private static void siftUp(int[] heap, int i, double[] score) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!better(heap[parent], heap[i], score)) {
+                return;
+            }
+            int t = heap[parent];
+            heap[parent] = heap[i];
+            heap[i] = t;
+            i = parent;
+        }
+    }
+
+    private static void siftDown(int[] heap, int size, double[] score) {
+        int i = 0;
+        while (true) {
+            int worst = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < size && better(heap[worst], heap[l], score)) {
+                worst = l;
+            }
+            if (r < size && better(heap[worst], heap[r], score)) {
+                worst = r;
+            }
+            if (worst == i) {
+                return;
+            }
+            int t = heap[worst];
+            heap[worst] = heap[i];
+            heap[i] = t;
+            i = worst;
+        }
     }
 
     @Override

@@ -405,8 +405,24 @@ public final class SearchService {
         List<Integer> order = new ArrayList<>(fused.keySet());
         float[] lookScore = best;
         if (mode == Mode.BOTH) {
-            order.sort(Comparator.<Integer>comparingDouble(p -> -(fused.get(p)[0] + fused.get(p)[1]))
-                    .thenComparingDouble(p -> lookScore == null ? 0 : -lookScore[p]));
+            // fused score, then look score: looked up once per candidate, not per comparison
+            int c = order.size();
+            double[] byFused = new double[c];
+            double[] byLook = new double[c];
+            Integer[] at = new Integer[c];
+            for (int i = 0; i < c; i++) {
+                double[] f = fused.get(order.get(i));
+                byFused[i] = f[0] + f[1];
+                byLook[i] = lookScore == null ? 0 : lookScore[order.get(i)];
+                at[i] = i;
+            }
+            Arrays.sort(at, (a, b) -> byFused[a] != byFused[b] ? Double.compare(byFused[b], byFused[a])
+                    : Double.compare(byLook[b], byLook[a]));
+            List<Integer> sorted = new ArrayList<>(c);
+            for (Integer i : at) {
+                sorted.add(order.get(i));
+            }
+            order = sorted;
         }
         // a query that is a SKU or a product's exact name puts that product first
         if (mode != Mode.LOOK && query.text() != null) {
