@@ -666,6 +666,19 @@ public final class SearchService {
      * @throws SearchException when no model is loaded or the crop lies outside the photo
      */
     public float[] photoVector(byte[] bytes, Crop crop) {
+        return embedPhoto(bytes, crop).vector();
+    }
+
+    /** A photo's unit vector with the size of the photo in pixels. */
+    public record PhotoVector(float[] vector, int width, int height) {}
+
+    /**
+     * {@link #photoVector(byte[], Crop)} with the whole photo's width and height, from one decoding.
+     *
+     * @throws NotAnImageException when the bytes are not a photo Lookalike can read
+     * @throws SearchException when no model is loaded or the crop lies outside the photo
+     */
+    public PhotoVector embedPhoto(byte[] bytes, Crop crop) {
         ClipModel m = model.get();
         if (m == null) {
             throw new SearchException("no model to embed photos with");
@@ -679,7 +692,7 @@ public final class SearchService {
             }
             pre = preprocessor;
         }
-        return m.embedPixels(List.of(pre.pixels(pixels)))[0];
+        return new PhotoVector(m.embedPixels(List.of(pre.pixels(pixels)))[0], img.width(), img.height());
     }
 
     /** A photo as a JPEG of at most {@code maxSide} pixels a side, with the size of the original it came from. */

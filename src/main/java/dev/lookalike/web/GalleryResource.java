@@ -250,10 +250,7 @@ public class GalleryResource {
                 maxPrice == null ? "any" : maxPrice, ceiling,
                 options(facets.shops(), filters.shop, page.counts().shops()),
                 options(facets.brands(), filters.brand, page.counts().brands()),
-                choices(List.of("relevance", "price", "-price"), List.of("Best match", "Price: low to high",
-                        "Price: high to low"), ranking.sort().label()),
-                choices(List.of("both", "look", "words"), List.of("Look and words", "Look only", "Words only"),
-                        ranking.mode().label()),
+                sorts(ranking.sort().label()), modes(ranking.mode().label()),
                 ranking.all(), heading, likeCard, message, cards, skip + 1, skip + cards.size(), page.total(), prev,
                 next, clearLike, toggle, looser, closer, filtered, status, cropText, searchPhoto,
                 placeholder(service), WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl,
@@ -272,10 +269,8 @@ public class GalleryResource {
                 maxPrice == null ? "any" : maxPrice, ceiling,
                 options(facets.shops(), filters.shop, java.util.Map.of()),
                 options(facets.brands(), filters.brand, java.util.Map.of()),
-                choices(List.of("relevance", "price", "-price"), List.of("Best match", "Price: low to high",
-                        "Price: high to low"), Params.text(rank.sort) == null ? "relevance" : rank.sort),
-                choices(List.of("both", "look", "words"), List.of("Look and words", "Look only", "Words only"),
-                        Params.text(rank.mode) == null ? "both" : rank.mode),
+                sorts(Params.text(rank.sort) == null ? "relevance" : rank.sort),
+                modes(Params.text(rank.mode) == null ? "both" : rank.mode),
                 false, "Search", null, WebProblem.forShopper(e.getMessage()), List.of(), 1, 0, 0, null, null, null,
                 null, null, null, false, e.status(), null, null, placeholder(serving.ready().service()),
                 WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl, "Search the catalogue by look.");
@@ -499,6 +494,15 @@ public class GalleryResource {
                     v.equalsIgnoreCase(Params.text(selected) == null ? "" : selected.strip()), c));
         }
         return out;
+    }
+
+    private static List<Option> sorts(String selected) {
+        return choices(List.of("relevance", "price", "-price"),
+                List.of("Best match", "Price: low to high", "Price: high to low"), selected);
+    }
+
+    private static List<Option> modes(String selected) {
+        return choices(List.of("both", "look", "words"), List.of("Look and words", "Look only", "Words only"), selected);
     }
 
     private static List<Option> choices(List<String> values, List<String> labels, String selected) {

@@ -150,17 +150,15 @@ public class PhotoSearch {
     }
 
     private Keyed embed(String key, byte[] bytes) {
-        float[] v;
-        SearchService.Jpeg size;
+        SearchService.PhotoVector embedded;
         try {
-            SearchService service = serving.ready().service();
-            v = service.photoVector(bytes);
-            size = service.photoJpeg(bytes, null, 1); // only its width and height are used
+            embedded = serving.ready().service().embedPhoto(bytes, null);
         } catch (NotAnImageException e) {
             throw WebProblem.notAnImage(e.getMessage());
         }
+        float[] v = embedded.vector();
         synchronized (recent) {
-            Remembered old = recent.put(key, new Remembered(v, bytes, size.width(), size.height()));
+            Remembered old = recent.put(key, new Remembered(v, bytes, embedded.width(), embedded.height()));
             bytesHeld += bytes.length - (old == null ? 0 : old.bytes().length);
             Iterator<Remembered> eldest = recent.values().iterator();
             while ((recent.size() > capacity || bytesHeld > byteBudget) && recent.size() > 1) {

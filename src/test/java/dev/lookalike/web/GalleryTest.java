@@ -1,6 +1,7 @@
 package dev.lookalike.web;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class GalleryTest {
     }
 
     static String page(Response r, int status) {
-        r.then().statusCode(status).contentType(containsString("text/html"));
+        r.then().log().ifValidationFails().statusCode(status).contentType(containsString("text/html"));
         return r.asString();
     }
 
@@ -168,6 +169,25 @@ class GalleryTest {
         // the preview is a JPEG of the shopper's own photo
         given().urlEncodingEnabled(false).get(path.replace("/?", "/search/photo?")).then().statusCode(200)
                 .contentType("image/jpeg");
+    }
+
+    @TestHTTPResource("/")
+    java.net.URL base;
+
+    @Test
+    void aPhotoAtAnAddressIsShownAndCroppedToo() {
+        String image = given().get("/api/products/" + TestShop.id("gold-purple-vase")).jsonPath().getString("images[0]");
+        // the tests allow fetching from localhost by name (lookalike.web.fetch.allowed-hosts), not by address
+        String url = base.toString().replaceFirst("/$", "").replace("127.0.0.1", "localhost") + image;
+        String html = page(given().queryParam("image_url", url).get("/"), 200);
+        assertTrue(html.contains("src=\"/search/photo?image_url="), html);
+        given().queryParam("image_url", url).get("/search/photo").then().statusCode(200).contentType("image/jpeg");
+        // the vase is gold on its left half and purple on its right: the right half finds the purple things
+        Matcher right = Pattern.compile("href=\"([^\"]*crop=[^\"]*)\"[^>]*>Right half<").matcher(html);
+        assertTrue(right.find(), html);
+        String purple = page(given().urlEncodingEnabled(false).get(right.group(1).replace("&amp;", "&")), 200);
+        assertTrue(List.of("Purple cushion", "Violet throw").contains(names(purple).get(0)), names(purple).toString());
+        assertTrue(purple.contains("name=\"image_url\" value=\"" + url + "\""), "the form keeps the address");
     }
 
     @Test
