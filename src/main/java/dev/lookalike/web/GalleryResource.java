@@ -430,9 +430,13 @@ public class GalleryResource {
             if (srcset.length() > 0) {
                 srcset.append(", ");
             }
-            // a rendition is never larger than the original, so name each by the width it really has
-            int real = (int) Math.round(w * Math.min(1.0, (double) width / longest));
-            srcset.append(Links.thumbnail(imageId, width)).append(' ').append(Math.max(1, real)).append('w');
+            // a rendition is never larger than the original, so name each by the width it really has, and
+            // stop at the first that is the original's own size (two candidates of one width are an error)
+            int real = Math.max(1, (int) Math.round(w * Math.min(1.0, (double) width / longest)));
+            srcset.append(Links.thumbnail(imageId, width)).append(' ').append(real).append('w');
+            if (width >= longest) {
+                break;
+            }
         }
         return new Photo(Links.thumbnail(imageId), Links.image(imageId), Links.thumbnail(imageId, 640),
                 srcset.toString(), Links.product(productId) + (index == 0 ? "" : "?photo=" + (index + 1)),

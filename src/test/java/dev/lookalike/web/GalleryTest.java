@@ -263,8 +263,16 @@ class GalleryTest {
         Matcher main = Pattern.compile("<img src=\"(/images/[0-9a-f]{64}/thumbnail\\?w=640)\" srcset=\"([^\"]+)\"")
                 .matcher(html);
         assertTrue(main.find(), html);
-        assertTrue(main.group(2).contains("?w=960"), main.group(2));
-        given().get(main.group(1)).then().statusCode(200).contentType("image/jpeg");
+        // the shop photos are 120×100: one candidate, at the width the original really has
+        assertTrue(main.group(2).matches("/images/[0-9a-f]{64}/thumbnail\\?w=480 120w"), main.group(2));
+        byte[] rendition = given().get(main.group(1)).then().statusCode(200).contentType("image/jpeg").extract()
+                .asByteArray();
+        try {
+            assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(rendition)).getWidth() == 120,
+                    "never larger than the original");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         given().get(main.group(1).replace("w=640", "w=123")).then().statusCode(400)
                 .body(containsString("w must be one of"));
         // the second photo is a link to the page showing it, not to the raw file
