@@ -340,16 +340,22 @@ public class GalleryResource {
     }
 
     /** An example for the search box, from the catalogue's own most common categories. */
-    private static String placeholder(SearchService service) {
-        List<String> categories = service.topCategories(2);
-        if (categories.isEmpty()) {
-            return "Search by words, e.g. a colour and a thing";
+    static String placeholder(SearchService service) {
+        return placeholder(service.topCategories(8));
+    }
+
+    /**
+     * "Try “hoodies” or “jackets”" from categories, most common first: each one's last part ("Women > Tops >
+     * Hoodies" gives "hoodies"), short enough for a phone's search box (20 characters), at most two.
+     */
+    static String placeholder(List<String> categories) {
+        List<String> words = categories.stream()
+                .map(c -> c.replaceAll(".*[>/|»]", "").strip().toLowerCase(Locale.ROOT))
+                .filter(c -> !c.isEmpty() && c.length() <= 20).distinct().limit(2).toList();
+        if (words.isEmpty()) {
+            return "Search by words: a colour, a thing";
         }
-        StringBuilder sb = new StringBuilder("Try “").append(categories.get(0).toLowerCase(Locale.ROOT)).append("”");
-        if (categories.size() > 1) {
-            sb.append(" or “").append(categories.get(1).toLowerCase(Locale.ROOT)).append("”");
-        }
-        return sb.toString();
+        return "Try “" + String.join("” or “", words) + "”";
     }
 
     private static String description(String heading, int total) {

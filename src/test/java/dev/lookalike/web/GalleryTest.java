@@ -309,4 +309,13 @@ class GalleryTest {
         assertTrue(n > 1, html);
         assertTrue(html.contains("placeholder=\"Try “home”\""), "examples from the catalogue's categories: " + html);
     }
+
+    @Test
+    void examplesComeFromTheCataloguesCategoriesAndFitAPhone() {
+        assertTrue(GalleryResource.placeholder(List.of("Women > Tops > Hoodies", "Men/Jackets", "home"))
+                .equals("Try “hoodies” or “jackets”"));
+        assertTrue(GalleryResource.placeholder(List.of("Bathroom faucets and kitchen taps in brass", "Lamps"))
+                .equals("Try “lamps”"));
+        assertTrue(GalleryResource.placeholder(List.of()).equals("Search by words: a colour, a thing"));
+    }
 }
