@@ -732,16 +732,37 @@ public final class SearchService {
      * @throws SearchException when no model is loaded
      */
     public float[] photoVector(byte[] bytes) {
+        return photoVector(bytes, null);
+    }
+
+    /**
+     * The image tower's unit vector of part of a photo: the crop is cut from the decoded original, before
+     * the model's preprocessing (resize, centre crop) sees it.
+     *
+     * @param crop the part to embed, or null for the whole photo; clipped to the photo's edges
+     * @throws NotAnImageException when the bytes are not a photo Lookalike can read
+     * @throws SearchException when no model is loaded or the crop lies outside the photo
+     */
+    public float[] photoVector(byte[] bytes, Crop crop) {
+        return embedPhoto(bytes, crop).vector();
+    }
+
+    /** A photo's unit vector with the size of the photo in pixels. */
+    public record PhotoVector(float[] vector, int width, int height) {}
+
+    /**
+     * {@link #photoVector(byte[], Crop)} with the whole photo's width and height, from one decoding.
+     *
+     * @throws NotAnImageException when the bytes are not a photo Lookalike can read
+     * @throws SearchException when no model is loaded or the crop lies outside the photo
+     */
+    public PhotoVector embedPhoto(byte[] bytes, Crop crop) {
         ClipModel m = model.get();
         if (m == null) {
             throw new SearchException("no model to embed photos with");
         }
-        DecodedImage img;
-        try {
-            img = decoder.decode(bytes);
-        } catch (ImageDecodeException e) {
-            throw new NotAnImageException(e.getMessage());
-        }
+        DecodedImage img = decodePhoto(bytes);
+        java.awt.image.BufferedImage pixels = cropped(img, crop);
         ImagePreprocessor pre;
         synchronized (this) {
             if (preprocessor == null || !preprocessor.spec().equals(m.imageSpec())) {
@@ -749,7 +770,60 @@ public final class SearchService {
             }
             pre = preprocessor;
         }
-        return m.embedPixels(List.of(pre.pixels(img.image())))[0];
+        return new PhotoVector(m.embedPixels(List.of(pre.pixels(pixels)))[0], img.width(), img.height());
+    }
+
+    /** A photo as a JPEG of at most {@code maxSide} pixels a side, with the size of the original it came from. */
+    public record Jpeg(int width, int height, byte[] bytes) {}
+
+    /**
+     * A smaller JPEG of a photo (or of part of it), to show: the search photo above its results, a product
+     * photo at the size its box needs. Never larger than the original.
+     *
+     * @param crop the part to show, or null for the whole photo
+     * @throws NotAnImageException when the bytes are not a photo Lookalike can read
+     * @throws SearchException when the crop lies outside the photo
+     */
+    public Jpeg photoJpeg(byte[] bytes, Crop crop, int maxSide) {
+        DecodedImage img = decodePhoto(bytes);
+        return new Jpeg(img.width(), img.height(), ImageDecoder.thumbnailJpeg(cropped(img, crop), maxSide));
+    }
+
+    private DecodedImage decodePhoto(byte[] bytes) {
+        try {
+            return decoder.decode(bytes);
+        } catch (ImageDecodeException e) {
+            throw new NotAnImageException(e.getMessage());
+        }
+    }
+
+    private static java.awt.image.BufferedImage cropped(DecodedImage img, Crop crop) {
+        if (crop == null) {
+            return img.image();
+        }
+        Crop c = crop.within(img.width(), img.height());
+        // a copy, not getSubimage's view: the preprocessing reads the raster's buffer from its start
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(c.width(), c.height(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.drawImage(img.image(), -c.x(), -c.y(), null);
+        g.dispose();
+        return out;
+    }
+
+    /**
+     * The categories most products with photos belong to, most common first, for example queries.
+     */
+    public List<String> topCategories(int n) {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (Product p : index.get().productsWithPhotos()) {
+            if (p.category() != null && !p.category().isBlank()) {
+                counts.merge(p.category().strip(), 1, Integer::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
     }
 
     /**

@@ -50,6 +50,16 @@ public class ApiErrors {
             return r.type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(message, status)).build();
         }
         return r.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(GalleryResource.Templates.error(status, message).render()).build();
+                .entity(page(status, message, uri.getQueryParameters().getFirst("q"))).build();
+    }
+
+    /** The gallery's error page: the search box keeps the words searched for, the message speaks plainly. */
+    static String page(int status, String message, String q) {
+        String words = Params.text(q);
+        if (words != null && words.length() > dev.lookalike.search.SearchService.MAX_QUERY_CHARS) {
+            words = words.substring(0, dev.lookalike.search.SearchService.MAX_QUERY_CHARS);
+        }
+        return GalleryResource.Templates.error(status, WebProblem.forShopper(message), words == null ? "" : words)
+                .render();
     }
 }

@@ -18,6 +18,11 @@ final class Links {
         return "/images/" + imageId + "/thumbnail";
     }
 
+    /** The photo at {@code width} pixels on its longest side (one of {@link ImageResource#WIDTHS}). */
+    static String thumbnail(String imageId, int width) {
+        return "/images/" + imageId + "/thumbnail?w=" + width;
+    }
+
     static String product(String productId) {
         return "/products/" + productId;
     }
