@@ -126,7 +126,8 @@ public final class LiveSearch implements AutoCloseable {
             pending.cancel(true);
             pending = null;
         }
-        if (closed || precompute.size() == 0 || idx.size() == 0 || idx.size() > precompute.maxPhotos()) {
+        if (closed || precompute.size() == 0 || idx.size() == 0 || idx.size() > precompute.maxPhotos()
+                || !idx.vectorsOnHeap()) {
             return;
         }
         if (worker == null) {
