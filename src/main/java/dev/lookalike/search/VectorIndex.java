@@ -496,6 +496,11 @@ public final class VectorIndex {
 
     // ---------------------------------------------------------------- for SearchService's ranking
 
+    /** The number of rows, photos no product shows included (row numbers run from 0 to this). */
+    int rowCount() {
+        return imageIds.length;
+    }
+
     /** The number of products, with photos or not (product indexes run from 0 to this). */
     int productTotal() {
         return products.length;
