@@ -59,6 +59,9 @@ public final class VectorIndex {
     private final Map<String, Integer> productIndex;
     private final Scan scan;
     private final int shownRows;
+    /** Product {@code p}'s rows are {@code rowList[rowStart[p] … rowStart[p + 1])}, in shop order (flat, for the scan). */
+    private final int[] rowStart;
+    private final int[] rowList;
     private final Path derivedFile;
     private volatile Lookalikes lookalikes;
     private volatile SameItems sameItems;
@@ -92,6 +95,14 @@ public final class VectorIndex {
             }
         }
         this.shownRows = shown;
+        this.rowStart = new int[products.length + 1];
+        for (int p = 0; p < products.length; p++) {
+            rowStart[p + 1] = rowStart[p] + productRows[p].length;
+        }
+        this.rowList = new int[rowStart[products.length]];
+        for (int p = 0; p < products.length; p++) {
+            System.arraycopy(productRows[p], 0, rowList, rowStart[p], productRows[p].length);
+        }
     }
 
     private static Int8Rows quantize(int dim, float[] matrix) {
@@ -398,6 +409,32 @@ public final class VectorIndex {
     }
 
     /**
+     * {@link #search} by the plain float32 scan of every row, without the int8 copy: the reference the
+     * bounded scan must equal (the same matches in the same order), and the baseline benchmarks time it
+     * against. Reads every float, so it is slow on an index whose floats are in the derived file.
+     */
+    public List<Match> searchExhaustive(float[] query, SearchFilter filter, int limit, int offset) {
+        checkQuery(query);
+        if (imageIds.length == 0 || limit <= 0) {
+            return List.of();
+        }
+        boolean[] eligible = new boolean[products.length];
+        boolean everything = filter.equals(SearchFilter.NONE);
+        for (int p = 0; p < products.length; p++) {
+            eligible[p] = productRows[p].length > 0 && (everything || filter.accepts(products[p]));
+        }
+        float[] best = new float[products.length];
+        int[] bestRow = new int[products.length];
+        bestPerProduct(exactScores(query), rowProducts, eligible, best, bestRow);
+        int[] order = TopK.select(best, Math.addExact(offset, limit));
+        List<Match> out = new ArrayList<>();
+        for (int i = offset; i < order.length; i++) {
+            out.add(match(order[i], bestRow[order[i]], best[order[i]], filter));
+        }
+        return out;
+    }
+
+    /**
      * The products most like {@code productId} (its first photo's vector, as {@link #productVector}
      * gives it, normalised), best first, at most {@code limit}: the same list, with the same scores, as
      * {@code search(normalize(productVector(productId)), filter, limit, 0)}. Answered from the precomputed
@@ -666,59 +703,67 @@ public final class VectorIndex {
         float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
         float[] est = quantized.estimates(query);
         int n = products.length;
-        float[] low = new float[n];
-        float[] high = new float[n];
-        int[] eligibleCounts = forChunks(n, (from, to) -> {
-            int c = 0;
-            for (int p = from; p < to; p++) {
-                int[] rs = productRows[p];
-                if (rs.length == 0 || (eligible != null && !eligible.test(p))) {
-                    low[p] = Float.NEGATIVE_INFINITY;
-                    high[p] = Float.NEGATIVE_INFINITY;
+        boolean[] ok = new boolean[n];
+        boolean wantFloor = k != Integer.MAX_VALUE;
+        int chunks = n >= PARALLEL_PRODUCTS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
+        int step = (n + chunks - 1) / chunks;
+        int[] counts = new int[chunks];
+        float[][] lows = new float[chunks][];
+        run(chunks, c -> {
+            int count = 0;
+            FloatHeap heap = wantFloor ? new FloatHeap(k) : null;
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                int from = rowStart[p];
+                int to = rowStart[p + 1];
+                if (from == to || (eligible != null && !eligible.test(p))) {
                     continue;
                 }
-                c++;
-                float lo = Float.NEGATIVE_INFINITY;
-                float hi = Float.NEGATIVE_INFINITY;
-                for (int r : rs) {
-                    float b = quantized.bound(r, queryNorm);
-                    lo = Math.max(lo, est[r] - b);
-                    hi = Math.max(hi, est[r] + b);
+                ok[p] = true;
+                count++;
+                if (heap != null) {
+                    float lo = Float.NEGATIVE_INFINITY;
+                    for (int i = from; i < to; i++) {
+                        int r = rowList[i];
+                        lo = Math.max(lo, est[r] - quantized.bound(r, queryNorm));
+                    }
+                    heap.offer(lo);
                 }
-                low[p] = lo;
-                high[p] = hi;
             }
-            return c;
+            counts[c] = count;
+            lows[c] = heap == null ? new float[0] : heap.values();
         });
-        int eligibleCount = Arrays.stream(eligibleCounts).sum();
+        int eligibleCount = Arrays.stream(counts).sum();
         float floor = threshold;
-        if (k < eligibleCount) {
-            int[] top = TopK.select(low, k);
-            if (top.length == k) {
-                floor = Math.max(floor, low[top[k - 1]]);
+        if (wantFloor && k < eligibleCount) {
+            FloatHeap merged = new FloatHeap(k);
+            for (float[] part : lows) {
+                for (float v : part) {
+                    merged.offer(v);
+                }
+            }
+            if (merged.size() == k) {
+                floor = Math.max(floor, merged.min());
             }
         }
         float cut = floor;
         // re-score in product order, so that equal scores keep the smaller product first
-        int chunks = n >= PARALLEL_PRODUCTS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
-        int step = (n + chunks - 1) / chunks;
         Candidates[] parts = new Candidates[chunks];
-        IntStream range = IntStream.range(0, chunks);
-        (chunks > 1 ? range.parallel() : range).forEach(c -> {
+        run(chunks, c -> {
             Candidates part = new Candidates();
             float[] scratch = new float[dim];
-            for (int p = Math.min(n, c * step); p < Math.min(n, (c + 1) * step); p++) {
-                if (high[p] == Float.NEGATIVE_INFINITY || !(high[p] >= cut)) {
-                    continue; // not eligible, or cannot reach the cut
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                if (!ok[p]) {
+                    continue;
                 }
                 float best = Float.NEGATIVE_INFINITY;
                 int bestRow = -1;
-                for (int r : productRows[p]) {
-                    if (est[r] + quantized.bound(r, queryNorm) < cut) {
-                        continue;
+                for (int i = rowStart[p]; i < rowStart[p + 1]; i++) {
+                    int r = rowList[i];
+                    if (!(est[r] + quantized.bound(r, queryNorm) >= cut)) {
+                        continue; // cannot reach the cut
                     }
                     float score = floats.dot(query, r, scratch);
-                    if (score > best || (score == best && r < bestRow) || bestRow < 0) {
+                    if (bestRow < 0 || score > best || (score == best && r < bestRow)) {
                         best = score;
                         bestRow = r;
                     }
@@ -742,15 +787,73 @@ public final class VectorIndex {
         return new ScoredProducts(ps, rows, scores, order.length, eligibleCount);
     }
 
-    /** Runs {@code work} over ranges of product indexes (on several threads for many products). */
-    private static int[] forChunks(int n, java.util.function.IntBinaryOperator work) {
-        if (n < PARALLEL_PRODUCTS) {
-            return new int[] {work.applyAsInt(0, n)};
+    /** Runs {@code work} for chunks 0 … {@code chunks − 1}, on several threads when there are several. */
+    private static void run(int chunks, java.util.function.IntConsumer work) {
+        if (chunks == 1) {
+            work.accept(0);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(work);
         }
-        int chunks = Runtime.getRuntime().availableProcessors() * 4;
-        int step = (n + chunks - 1) / chunks;
-        return IntStream.range(0, chunks).parallel()
-                .map(c -> work.applyAsInt(Math.min(n, c * step), Math.min(n, (c + 1) * step))).toArray();
+    }
+
+    /** The k largest floats offered, kept as a min-heap. */
+    private static final class FloatHeap {
+        private final int capacity;
+        private float[] h;
+        private int size;
+
+        FloatHeap(int k) {
+            capacity = k;
+            h = new float[Math.min(k, 1024)];
+        }
+
+        void offer(float v) {
+            if (size < capacity) {
+                if (size == h.length) {
+                    h = Arrays.copyOf(h, (int) Math.min(capacity, 2L * h.length));
+                }
+                int at = size++;
+                while (at > 0) {
+                    int parent = (at - 1) >>> 1;
+                    if (h[parent] <= v) {
+                        break;
+                    }
+                    h[at] = h[parent];
+                    at = parent;
+                }
+                h[at] = v;
+            } else if (v > h[0]) {
+                int at = 0;
+                while (true) {
+                    int child = 2 * at + 1;
+                    if (child >= size) {
+                        break;
+                    }
+                    if (child + 1 < size && h[child + 1] < h[child]) {
+                        child++;
+                    }
+                    if (h[child] >= v) {
+                        break;
+                    }
+                    h[at] = h[child];
+                    at = child;
+                }
+                h[at] = v;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The smallest of the kept values: the k-th largest offered, once k were. */
+        float min() {
+            return h[0];
+        }
+
+        float[] values() {
+            return Arrays.copyOf(h, size);
+        }
     }
 
     /** Re-scored products of one range, in product order. */
