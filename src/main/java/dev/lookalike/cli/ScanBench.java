@@ -87,6 +87,10 @@ final class ScanBench {
         node.set("text_ms", time(index, text, SearchFilter.NONE, queries));
         node.set("text_price_band_ms", time(index, text, band, queries));
         node.put("rss_mib_after_queries", BenchCommand.rssMib());
+        long codeBytes = (long) n * dim;
+        if (codeBytes >= FLOOR_BYTES) {
+            node.put("memory_floor_ms", BenchCommand.round(memoryFloorMs(codeBytes)));
+        }
         if (n <= heapMax) {
             // as load() keeps a small catalogue: every float on the heap too; and the float32 scan it replaces
             float[] matrix = new float[Math.multiplyExact(n, dim)];
@@ -109,6 +113,38 @@ final class ScanBench {
             h.put("rss_mib_after_queries", BenchCommand.rssMib());
         }
         return node;
+    }
+
+    private static final int FLOOR_BYTES = 128 << 20;
+
+    /**
+     * What merely reading {@code bytes} from memory takes on this machine now (both cores, 128 MiB read
+     * and scaled, the median of 15 reads): the floor under an int8 scan of that many codes, measured in
+     * the same run so that a busy machine shows as such.
+     */
+    private static double memoryFloorMs(long bytes) {
+        long[] words = new long[FLOOR_BYTES / 8];
+        java.util.Arrays.fill(words, 1);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int step = words.length / cores;
+        long[] ns = new long[15];
+        long sink = 0;
+        for (int rep = 0; rep < ns.length; rep++) {
+            long t = System.nanoTime();
+            sink += java.util.stream.IntStream.range(0, cores).parallel().mapToLong(c -> {
+                long acc = 0;
+                for (int i = c * step, end = c == cores - 1 ? words.length : (c + 1) * step; i < end; i++) {
+                    acc |= words[i];
+                }
+                return acc;
+            }).sum();
+            ns[rep] = System.nanoTime() - t;
+        }
+        java.util.Arrays.sort(ns);
+        if (sink == 0) {
+            throw new IllegalStateException("the read was optimised away");
+        }
+        return ns[ns.length / 2] / 1e6 * ((double) bytes / FLOOR_BYTES);
     }
 
     /** One way of answering a query. */
