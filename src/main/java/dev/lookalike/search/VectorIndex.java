@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -201,7 +202,7 @@ public final class VectorIndex {
         int dim = listing.maxBytes() / 4;
         boolean onHeap = (long) rows * dim <= heapFloats;
         Int8Rows quantized = new Int8Rows(dim, rows);
-        float[] matrix = onHeap ? new float[rows * dim] : null;
+        float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
         if (rows == 0) {
             return new Loaded(dim, ids, new FloatRows.Heap(dim, new float[0]), quantized, null);
         }
@@ -399,8 +400,7 @@ public final class VectorIndex {
         if (imageIds.length == 0 || limit <= 0) {
             return List.of();
         }
-        IntPredicate accepted = filter.equals(SearchFilter.NONE) ? null : p -> filter.accepts(products[p]);
-        ScoredProducts top = scoreTop(query, Math.addExact(offset, limit), accepted);
+        ScoredProducts top = scoreTop(query, Math.addExact(offset, limit), accepting(filter));
         List<Match> out = new ArrayList<>();
         for (int i = offset; i < top.count(); i++) {
             out.add(match(top.products()[i], top.rows()[i], top.scores()[i], filter));
@@ -636,6 +636,118 @@ public final class VectorIndex {
             return everything(query, eligible);
         }
         return bounded(query, Integer.MAX_VALUE, threshold, eligible);
+    }
+
+    /**
+     * The exact best photo score and row of each of {@code ps} for a unit query, as {@link #scoreAll} gives
+     * them ({@code best[i]} −∞ and {@code bestRow[i]} −1 for a product without photos): for products found
+     * another way (the words index) that the look's top did not return. Costs one float32 dot product
+     * per photo of the listed products.
+     */
+    void scoreProducts(float[] query, int[] ps, float[] best, int[] bestRow) {
+        checkQuery(query);
+        float[] scratch = new float[dim];
+        for (int i = 0; i < ps.length; i++) {
+            int p = ps[i];
+            float b = Float.NEGATIVE_INFINITY;
+            int row = -1;
+            for (int j = rowStart[p]; j < rowStart[p + 1]; j++) {
+                int r = rowList[j];
+                float score = floats.dot(query, r, scratch);
+                if (row < 0 || score > b || (score == b && r < row)) {
+                    b = score;
+                    row = r;
+                }
+            }
+            best[i] = b;
+            bestRow[i] = row;
+        }
+    }
+
+    /**
+     * {@code filter.accepts(productAt(p))} as a predicate over product indexes that reads primitive columns
+     * (prices, and shops, brands, categories and currencies numbered once per index) instead of the
+     * products, so that a filter costs the scan a few nanoseconds per product; null for
+     * {@link SearchFilter#NONE}. Accepts exactly the products {@code filter.accepts} accepts.
+     */
+    IntPredicate accepting(SearchFilter filter) {
+        if (filter.equals(SearchFilter.NONE)) {
+            return null;
+        }
+        Columns c = columns();
+        int excluded = filter.exclude() == null ? -1 : indexOf(filter.exclude());
+        boolean needsPrice = filter.minPrice() != null || filter.maxPrice() != null || filter.cheaperThan() != null;
+        double min = filter.minPrice() == null ? Double.NEGATIVE_INFINITY : filter.minPrice();
+        double max = filter.maxPrice() == null ? Double.POSITIVE_INFINITY : filter.maxPrice();
+        double below = filter.cheaperThan() == null ? Double.POSITIVE_INFINITY : filter.cheaperThan();
+        boolean cheaper = filter.cheaperThan() != null;
+        int currency = cheaper ? c.currencies.getOrDefault(filter.currency() == null ? NO_VALUE : filter.currency(), -2) : -1;
+        int shop = filter.shop() == null ? -1 : c.names.getOrDefault(filter.shop().toLowerCase(Locale.ROOT), -2);
+        int brand = filter.brand() == null ? -1 : c.names.getOrDefault(filter.brand().toLowerCase(Locale.ROOT), -2);
+        int category = filter.category() == null ? -1
+                : c.names.getOrDefault(filter.category().toLowerCase(Locale.ROOT), -2);
+        return p -> {
+            if (p == excluded) {
+                return false;
+            }
+            if (needsPrice) {
+                double price = c.prices[p];
+                // a missing price is NaN, which every comparison below refuses
+                if (!(price >= min && price <= max && (!cheaper || price < below))) {
+                    return false;
+                }
+                if (cheaper && c.currency[p] != currency) {
+                    return false;
+                }
+            }
+            return (shop == -1 || c.shop[p] == shop) && (brand == -1 || c.brand[p] == brand)
+                    && (category == -1 || c.category[p] == category);
+        };
+    }
+
+    /** Stands for a null currency in the currency numbering. */
+    private static final String NO_VALUE = "\u0000none";
+
+    /** The products' filter fields as columns; names compared lower-cased, as {@link SearchFilter} does. */
+    private record Columns(double[] prices, int[] currency, int[] shop, int[] brand, int[] category,
+                           Map<String, Integer> currencies, Map<String, Integer> names) {}
+
+    private volatile Columns columns;
+
+    private Columns columns() {
+        Columns c = columns;
+        if (c == null) {
+            synchronized (this) {
+                c = columns;
+                if (c == null) {
+                    int n = products.length;
+                    double[] prices = new double[n];
+                    int[] currency = new int[n];
+                    int[] shop = new int[n];
+                    int[] brand = new int[n];
+                    int[] category = new int[n];
+                    Map<String, Integer> currencies = new HashMap<>();
+                    Map<String, Integer> names = new HashMap<>();
+                    for (int p = 0; p < n; p++) {
+                        Product product = products[p];
+                        prices[p] = product.price() == null ? Double.NaN : product.price();
+                        String cur = product.currency() == null ? NO_VALUE : product.currency();
+                        currency[p] = currencies.computeIfAbsent(cur, k -> currencies.size());
+                        shop[p] = number(names, product.shop());
+                        brand[p] = number(names, product.brand());
+                        category[p] = number(names, product.category());
+                    }
+                    c = new Columns(prices, currency, shop, brand, category, currencies, names);
+                    columns = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** A name's number (−3 for none, which no filter's number equals). */
+    private static int number(Map<String, Integer> names, String name) {
+        return name == null ? -3 : names.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> names.size());
     }
 
     private void checkQuery(float[] query) {

@@ -58,11 +58,20 @@ final class VectorKernel {
             FloatVector a2 = FloatVector.zero(SPECIES);
             FloatVector a3 = FloatVector.zero(SPECIES);
             int i = 0;
+            // written out in one method: a vector that crosses a call C2 does not inline is boxed, 50× slower
             for (; i < bound; i += 4 * lanes) {
-                a0 = FloatVector.fromArray(SPECIES, q, i).fma(widen(codes, base + i), a0);
-                a1 = FloatVector.fromArray(SPECIES, q, i + lanes).fma(widen(codes, base + i + lanes), a1);
-                a2 = FloatVector.fromArray(SPECIES, q, i + 2 * lanes).fma(widen(codes, base + i + 2 * lanes), a2);
-                a3 = FloatVector.fromArray(SPECIES, q, i + 3 * lanes).fma(widen(codes, base + i + 3 * lanes), a3);
+                FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector c1 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + lanes)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector c2 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 2 * lanes)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector c3 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 3 * lanes)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                a0 = FloatVector.fromArray(SPECIES, q, i).fma(c0, a0);
+                a1 = FloatVector.fromArray(SPECIES, q, i + lanes).fma(c1, a1);
+                a2 = FloatVector.fromArray(SPECIES, q, i + 2 * lanes).fma(c2, a2);
+                a3 = FloatVector.fromArray(SPECIES, q, i + 3 * lanes).fma(c3, a3);
             }
             float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
             for (; i < dim; i++) {
@@ -70,10 +79,6 @@ final class VectorKernel {
             }
             out[r] = scale[r] * s;
         }
-    }
-
-    private static FloatVector widen(byte[] codes, int at) {
-        return (FloatVector) ByteVector.fromArray(BYTES, codes, at).convertShape(VectorOperators.B2F, SPECIES, 0);
     }
 
     /**

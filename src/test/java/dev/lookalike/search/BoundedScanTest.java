@@ -228,6 +228,54 @@ class BoundedScanTest {
     }
 
     @Test
+    void productsFoundElsewhereGetTheScoresOfTheFullScan() {
+        VectorIndex idx = VectorIndex.load(db, col, List.of(dir.resolve("v")), 0);
+        float[] q = textLike();
+        int n = idx.productTotal();
+        float[] best = new float[n];
+        int[] bestRow = new int[n];
+        idx.scoreAll(q, best, bestRow);
+        int[] some = rnd.ints(200, 0, n).toArray();
+        float[] got = new float[some.length];
+        int[] gotRow = new int[some.length];
+        idx.scoreProducts(q, some, got, gotRow);
+        for (int i = 0; i < some.length; i++) {
+            int p = some[i];
+            assertEquals(best[p], got[i], "product " + p);
+            if (idx.hasPhoto(p)) {
+                assertEquals(bestRow[p], gotRow[i], "product " + p + "'s best photo");
+            } else {
+                assertEquals(-1, gotRow[i]);
+            }
+        }
+    }
+
+    @Test
+    void theColumnFilterAcceptsExactlyWhatTheFilterAccepts() {
+        VectorIndex idx = VectorIndex.load(db, col, List.of(), Long.MAX_VALUE);
+        String someId = idx.productAt(5).id();
+        List<SearchFilter> filters = List.of(SearchFilter.prices(100.0, 180.0), SearchFilter.prices(null, 0.5),
+                SearchFilter.prices(499.0, null), new SearchFilter(null, null, "NORTH", null, null, null, null, null),
+                new SearchFilter(null, null, null, "Brand2", null, null, null, null),
+                new SearchFilter(null, null, "nowhere", null, null, null, null, null),
+                new SearchFilter(null, null, null, null, "none", null, null, null),
+                SearchFilter.NONE.withCheaperThan(200.0, "EUR", someId),
+                SearchFilter.NONE.withCheaperThan(200.0, "USD", null),
+                SearchFilter.NONE.withCheaperThan(200.0, null, null),
+                SearchFilter.prices(10.0, 300.0).withCheaperThan(250.0, "EUR", someId), SearchFilter.NONE.excluding(someId));
+        for (SearchFilter f : filters) {
+            IntPredicate column = idx.accepting(f);
+            int passed = 0;
+            for (int p = 0; p < idx.productTotal(); p++) {
+                boolean want = f.accepts(idx.productAt(p));
+                assertEquals(want, column.test(p), f + " on " + idx.productAt(p));
+                passed += want ? 1 : 0;
+            }
+            assertTrue(passed < idx.productTotal(), f + " filters something");
+        }
+    }
+
+    @Test
     void aFilteredSearchNeverReturnsFewerThanExist() {
         VectorIndex idx = VectorIndex.load(db, col, List.of(dir.resolve("v")), 0);
         SearchFilter rare = SearchFilter.prices(250.0, 252.0);
