@@ -7,8 +7,76 @@
 # ratios. Set ENGINES=java (or torchscript) to run one only.
 #
 #   tools/bench.sh [PHOTO_DIR] [extra bench options…]
+#
+#   tools/bench.sh --scan [N[,N…]=20000] [extra bench options…]
+# times only the search scan (`bench --no-model`: the int8 scan with exact re-scoring on a clustered
+# synthetic catalogue in a derived vector file, and at sizes up to --float-scan-max the float32 scan it
+# replaces) and, in the same run, numpy's brute force (Debian's python3-numpy: one matrix-vector product
+# on every vector, then argpartition) on the same shape as the peer figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--scan" ]; then
+  shift
+  sizes="${1:-20000}"
+  shift || true
+  [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+  mkdir -p target/bench-model
+  machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "machine: $machine" >&2
+  # the JVM flags of Dockerfile.jvm's serve, with a heap that fits a million products' int8 copy
+  java -Xmx"${SCAN_HEAP:-3g}" -XX:+UseSerialGC --add-modules jdk.incubator.vector \
+    -jar target/quarkus-app/quarkus-run.jar bench --no-model --vectors "$sizes" --lookalikes 0 "$@" \
+    > target/bench-model/bench-scan.json
+  /usr/bin/python3 - "$sizes" target/bench-model/bench-scan.json "$machine" <<'PY'
+import json, sys, time
+import numpy as np
+sizes = [int(s) for s in sys.argv[1].split(",")]
+report = json.load(open(sys.argv[2]))
+print(f"search scan, one run ({sys.argv[3]}); ms p50 / p99, 20 results:")
+for n, scan in zip(sizes, report["scan"]):
+    d = scan["dim"]
+    rng = np.random.default_rng(n)
+    m = np.empty((n, d), dtype=np.float32)
+    for at in range(0, n, 65536):
+        block = rng.standard_normal((min(65536, n - at), d), dtype=np.float32)
+        m[at:at + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    prices = rng.integers(1, 501, n)
+    band = (prices >= 100) & (prices <= 200)
+    def brute(q, mask=None):
+        s = m @ q
+        if mask is not None:
+            s = np.where(mask, s, -np.inf)
+        top = np.argpartition(-s, 20)[:20]
+        return top[np.argsort(-s[top])]
+    def timed(mask):
+        for i in range(20):
+            brute(m[i], mask)
+        ns = []
+        for i in range(200):
+            q = m[rng.integers(n)]
+            t = time.perf_counter_ns()
+            brute(q, mask)
+            ns.append(time.perf_counter_ns() - t)
+        ns.sort()
+        return ns[100] / 1e6, ns[198] / 1e6
+    peer, peer_band = timed(None), timed(band)
+    def row(name, java, numpy):
+        print(f"  {n:>9,} {name:28s} java {java['p50']:7.2f} / {java['p99']:7.2f}   numpy {numpy[0]:7.2f} / {numpy[1]:7.2f}")
+    row("similar", scan["similar_ms"], peer)
+    row("similar, price band", scan["similar_price_band_ms"], peer_band)
+    row("text-shaped", scan["text_ms"], peer)
+    row("text-shaped, price band", scan["text_price_band_ms"], peer_band)
+    heap = scan.get("floats_on_heap")
+    if heap:
+        row("similar, floats on heap", heap["similar_ms"], peer)
+        row("float32 scan (before)", heap["float32_scan_similar_ms"], peer)
+    floor = scan.get("memory_floor_ms")
+    print(f"  {n:>9,} ready on the warm vector file {scan['ready_on_warm_file_s']} s, "
+          f"RSS after the queries {scan['rss_mib_after_queries']} MiB"
+          + (f", merely reading the int8 copy's bytes now: {floor} ms" if floor else ""))
+PY
+  exit 0
+fi
 photos="${1:-../shared/photos/magento-luma/images}"
 shift || true
 package=target/bench-model/vit-b-32-random

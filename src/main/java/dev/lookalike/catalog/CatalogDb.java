@@ -725,6 +725,52 @@ public final class CatalogDb implements AutoCloseable {
         });
     }
 
+    /**
+     * The collection's vector ids and a stamp of their contents, read without the vector bytes
+     * (SQLite's {@code length()} of a blob reads the record header only), so a server can tell whether
+     * a derived copy of the vectors is still current.
+     */
+    public synchronized VectorListing vectorListing(int collectionId) {
+        return query(() -> {
+            MessageDigest sha;
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            List<String> ids = new ArrayList<>();
+            int min = Integer.MAX_VALUE;
+            int max = 0;
+            ByteBuffer numbers = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            try (PreparedStatement ps = conn.prepareStatement("SELECT id, updated, content_hash, length(embedding) "
+                    + "FROM embeddings WHERE collection_id = ? ORDER BY id")) {
+                ps.setInt(1, collectionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        ids.add(id);
+                        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+                        byte[] hash = rs.getBytes(3);
+                        int bytes = rs.getInt(4);
+                        min = Math.min(min, bytes);
+                        max = Math.max(max, bytes);
+                        numbers.clear();
+                        numbers.putInt(idBytes.length).putLong(rs.getLong(2));
+                        sha.update(numbers.array(), 0, 12);
+                        sha.update(idBytes);
+                        numbers.clear();
+                        numbers.putInt(bytes).putInt(hash == null ? -1 : hash.length);
+                        sha.update(numbers.array(), 0, 8);
+                        if (hash != null) {
+                            sha.update(hash);
+                        }
+                    }
+                }
+            }
+            return new VectorListing(List.copyOf(ids), ids.isEmpty() ? 0 : min, max, sha.digest());
+        });
+    }
+
     /** The vector of one image in the collection, or empty when it has none. */
     public synchronized Optional<float[]> vector(int collectionId, String imageId) {
         return query(() -> {

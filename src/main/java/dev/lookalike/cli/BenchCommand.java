@@ -71,6 +71,16 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
                     + "with its words index (default: ${DEFAULT-VALUE}; 0: no; needs the model).")
     int fusion;
 
+    @CommandLine.Option(names = "--float-scan-max", paramLabel = "N", defaultValue = "1000000",
+            description = "Also time the plain float32 scan (every vector on the heap) for synthetic catalogues of up "
+                    + "to N products (default: ${DEFAULT-VALUE}; 0: never, which keeps the process's memory to the "
+                    + "int8 scan's for its RSS figure).")
+    int floatScanMax;
+
+    @CommandLine.Option(names = "--vector-dir", paramLabel = "DIR", defaultValue = "target/bench-vectors",
+            description = "Where the int8 scan benchmark writes its derived vector files (default: ${DEFAULT-VALUE}).")
+    Path vectorDir;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -100,9 +110,15 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
                 }
             }
         }
+        ArrayNode scans = report.putArray("scan");
+        for (int n : vectorCounts) {
+            scans.add(ScanBench.run(n, vectorDim, queries, vectorDir, floatScanMax));
+        }
         ArrayNode search = report.putArray("similar");
         for (int n : vectorCounts) {
-            search.add(benchSimilar(n, vectorDim));
+            if (n <= floatScanMax) {
+                search.add(benchSimilar(n, vectorDim));
+            }
         }
         report.put("peak_rss_mib", peakRssMib());
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -254,15 +270,24 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
         return n;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
     /** VmHWM from /proc: the most resident memory this process has had. */
     static long peakRssMib() {
+        return statusMib("VmHWM:");
+    }
+
+    /** VmRSS from /proc: the resident memory of this process now. */
+    static long rssMib() {
+        return statusMib("VmRSS:");
+    }
+
+    private static long statusMib(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }

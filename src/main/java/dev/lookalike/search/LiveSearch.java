@@ -132,7 +132,8 @@ public final class LiveSearch implements AutoCloseable {
         if (closed) {
             return;
         }
-        boolean lists = precompute.size() > 0 && idx.size() > 0 && idx.size() <= precompute.maxPhotos();
+        boolean lists = precompute.size() > 0 && idx.size() > 0 && idx.size() <= precompute.maxPhotos()
+                && idx.vectorsOnHeap();
         if (worker == null) {
             worker = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lookalike-lists");

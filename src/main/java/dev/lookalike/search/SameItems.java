@@ -92,12 +92,18 @@ public final class SameItems {
      */
     public static SameItems find(int dim, float[] matrix, Product[] products, int[][] productRows,
                                  int[][] rowProducts) {
-        int n = products.length;
         int rows = rowProducts.length;
-        if (productRows.length != n || (long) rows * dim != matrix.length) {
+        if (productRows.length != products.length || (long) rows * dim != matrix.length) {
             throw new IllegalArgumentException("matrix (" + matrix.length + " floats of dim " + dim + "), "
-                    + rows + " rows, " + n + " products and " + productRows.length + " product row lists disagree");
+                    + rows + " rows, " + products.length + " products and " + productRows.length
+                    + " product row lists disagree");
         }
+        return find(dim, new FloatRows.Heap(dim, matrix), products, productRows, rowProducts);
+    }
+
+    /** {@link #find(int, float[], Product[], int[][], int[][])} over rows wherever they are kept. */
+    static SameItems find(int dim, FloatRows vectors, Product[] products, int[][] productRows, int[][] rowProducts) {
+        int n = products.length;
         int[] shop = shopIds(products);
         String[] ids = new String[n];
         for (int p = 0; p < n; p++) {
@@ -111,7 +117,7 @@ public final class SameItems {
         List<Edge> edges = new ArrayList<>();
         Map<Long, Integer> shared = sharedRows(rowProducts, generic, n);
         shared.forEach((pair, count) -> edges.add(Edge.of(true, count, (int) (pair / n), (int) (pair % n), ids)));
-        nearDuplicates(dim, matrix, products, usable, shop, shared.keySet(), ids, edges);
+        nearDuplicates(dim, vectors, products, usable, shop, shared.keySet(), ids, edges);
         edges.sort(null);
         return merge(n, shop, edges);
     }
@@ -225,7 +231,7 @@ public final class SameItems {
     }
 
     /** Adds an edge for every two products of different shops with near-duplicate photos and similar names. */
-    private static void nearDuplicates(int dim, float[] matrix, Product[] products, int[][] usable,
+    private static void nearDuplicates(int dim, FloatRows vectors, Product[] products, int[][] usable,
                                        int[] shop, Set<Long> identical, String[] ids,
                                        List<Edge> edges) {
         int n = products.length;
@@ -321,7 +327,7 @@ public final class SameItems {
                     if (!similar(pFirst ? tokens[p] : tokens[q], pFirst ? tokens[q] : tokens[p], spelling)) {
                         continue;
                     }
-                    float best = bestCosine(dim, matrix, usable[p], usable[q]);
+                    float best = bestCosine(dim, vectors, usable[p], usable[q]);
                     if (best >= MIN_COSINE) {
                         edges.add(Edge.of(false, best, p, q, ids));
                     }
@@ -331,11 +337,23 @@ public final class SameItems {
     }
 
     /** The highest dot product between any row of {@code a} and any row of {@code b}. */
-    private static float bestCosine(int dim, float[] matrix, int[] a, int[] b) {
+    private static float bestCosine(int dim, FloatRows vectors, int[] a, int[] b) {
         float best = Float.NEGATIVE_INFINITY;
+        float[] matrix = vectors.heapMatrix();
+        float[] pair = matrix != null ? null : new float[2 * dim];
         for (int ra : a) {
             for (int rb : b) {
-                best = Math.max(best, dot(matrix, ra * dim, rb * dim, dim));
+                if (matrix != null) {
+                    best = Math.max(best, dot(matrix, ra * dim, rb * dim, dim));
+                } else {
+                    // the rows side by side, summed as the heap's are
+                    float[] row = new float[dim];
+                    vectors.read(ra, row);
+                    System.arraycopy(row, 0, pair, 0, dim);
+                    vectors.read(rb, row);
+                    System.arraycopy(row, 0, pair, dim, dim);
+                    best = Math.max(best, dot(pair, 0, dim, dim));
+                }
             }
         }
         return best;

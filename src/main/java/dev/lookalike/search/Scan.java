@@ -63,21 +63,31 @@ final class Scan {
     }
 
     private void scalar(float[] q, float[] out, int from, int to) {
-        final int d = dim;
         for (int r = from; r < to; r++) {
-            int base = r * d;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 3 < d; i += 4) {
-                s0 += q[i] * matrix[base + i];
-                s1 += q[i + 1] * matrix[base + i + 1];
-                s2 += q[i + 2] * matrix[base + i + 2];
-                s3 += q[i + 3] * matrix[base + i + 3];
-            }
-            for (; i < d; i++) {
-                s0 += q[i] * matrix[base + i];
-            }
-            out[r] = (s0 + s1) + (s2 + s3);
+            out[r] = scalarDot(q, matrix, r * dim, dim);
         }
+    }
+
+    /**
+     * The dot product of {@code q} with the {@code dim} floats of {@code m} from {@code base}, summed exactly
+     * as {@link #scores} sums each row, so a row re-scored alone gets the scan's score bit for bit.
+     */
+    static float dot(float[] q, float[] m, int base, int dim) {
+        return SIMD ? VectorKernel.dot(q, m, base, dim) : scalarDot(q, m, base, dim);
+    }
+
+    private static float scalarDot(float[] q, float[] m, int base, int d) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < d; i += 4) {
+            s0 += q[i] * m[base + i];
+            s1 += q[i + 1] * m[base + i + 1];
+            s2 += q[i + 2] * m[base + i + 2];
+            s3 += q[i + 3] * m[base + i + 3];
+        }
+        for (; i < d; i++) {
+            s0 += q[i] * m[base + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

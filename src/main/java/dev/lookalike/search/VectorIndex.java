@@ -6,50 +6,134 @@ import dev.lookalike.catalog.Product;
 import dev.lookalike.catalog.ProductImageRef;
 import dev.lookalike.embed.Vectors;
 
+import dev.lookalike.catalog.VectorListing;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
- * The unit vectors of one collection in one contiguous array, with which products show each photo.
- * Search is exact: every photo is scored, each product keeps its best photo. Immutable and
- * thread-safe (the lookalike lists, once precomputed, only make {@link #similar} faster); reload by
- * building a new one.
+ * The unit vectors of one collection, with which products show each photo. Search is exact: every
+ * photo counts, each product keeps its best photo. Immutable and thread-safe (the lookalike lists, once
+ * precomputed, only make {@link #similar} faster); reload by building a new one.
+ *
+ * <p>Two copies of the vectors: an int8 copy on the heap ({@link Int8Rows}, a quarter of the float32
+ * size) that every query scans, and the float32 rows, on the heap up to {@link #HEAP_FLOATS} floats and
+ * above that in the derived vector file ({@link VectorFile}), which re-score exactly the candidates the
+ * int8 scan cannot rule out. The int8 error is bounded per row, so the answers are the float32 scan's
+ * answers, the same products with the same scores in the same order.
  */
 public final class VectorIndex {
 
+    private static final System.Logger LOG = System.getLogger(VectorIndex.class.getName());
+
+    /**
+     * Up to this many floats (256 MiB) the float32 rows stay on the heap as well, for the lookalike lists
+     * and exact full scans; beyond, only in the derived file.
+     */
+    static final long HEAP_FLOATS = 64L << 20;
+
+    /** Below this many products one thread works out their bounds faster than several. */
+    private static final int PARALLEL_PRODUCTS = 1 << 16;
+
+    /** A stamp for vector files that tools write themselves (no catalogue to stamp them from). */
+    private static final byte[] TOOL_STAMP = new byte[32];
+
     private final int dim;
+    private final FloatRows floats;
     private final float[] matrix;
+    private final Int8Rows quantized;
     private final String[] imageIds;
     private final int[][] rowProducts;
     private final Product[] products;
     private final int[][] productRows;
     private final Map<String, Integer> productIndex;
     private final Scan scan;
+    private final int shownRows;
+    /** Product {@code p}'s rows are {@code rowList[rowStart[p] … rowStart[p + 1])}, in shop order (flat, for the scan). */
+    private final int[] rowStart;
+    private final int[] rowList;
+    private final Path derivedFile;
     private volatile Lookalikes lookalikes;
     private volatile SameItems sameItems;
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
+        this(dim, new FloatRows.Heap(dim, matrix), quantize(dim, matrix), imageIds, rowProducts, products,
+                productRows, null);
+    }
+
+    private VectorIndex(int dim, FloatRows floats, Int8Rows quantized, String[] imageIds, int[][] rowProducts,
+                        Product[] products, int[][] productRows, Path derivedFile) {
         this.dim = dim;
-        this.matrix = matrix;
+        this.floats = floats;
+        this.matrix = floats.heapMatrix();
+        this.quantized = quantized;
         this.imageIds = imageIds;
         this.rowProducts = rowProducts;
         this.products = products;
         this.productRows = productRows;
-        this.scan = new Scan(dim, matrix);
+        this.derivedFile = derivedFile;
+        this.scan = matrix == null ? null : new Scan(dim, matrix);
         this.productIndex = new HashMap<>();
         for (int i = 0; i < products.length; i++) {
             productIndex.put(products[i].id(), i);
         }
+        int shown = 0;
+        for (int[] ps : rowProducts) {
+            if (ps.length > 0) {
+                shown++;
+            }
+        }
+        this.shownRows = shown;
+        this.rowStart = new int[products.length + 1];
+        for (int p = 0; p < products.length; p++) {
+            rowStart[p + 1] = rowStart[p] + productRows[p].length;
+        }
+        this.rowList = new int[rowStart[products.length]];
+        for (int p = 0; p < products.length; p++) {
+            System.arraycopy(productRows[p], 0, rowList, rowStart[p], productRows[p].length);
+        }
     }
 
-    /** Reads the collection's vectors and the products that show them (removed products left out). */
+    private static Int8Rows quantize(int dim, float[] matrix) {
+        int rows = dim == 0 ? 0 : matrix.length / dim;
+        Int8Rows q = new Int8Rows(dim, rows);
+        for (int r = 0; r < rows; r++) {
+            q.set(r, matrix, r * dim);
+        }
+        return q;
+    }
+
+    /**
+     * Reads the collection's vectors and the products that show them (removed products left out). The
+     * float32 rows come from the derived vector file beside the catalogue (or, when its folder cannot be
+     * written, in the temp folder) while its stamp matches the catalogue's vectors; otherwise from the
+     * catalogue, writing the file again on the way. Where no file can be written they stay on the heap.
+     *
+     * @throws IllegalStateException when the collection mixes vector lengths
+     */
     public static VectorIndex load(CatalogDb db, Collection collection) {
+        List<Path> files = db.file() == null || collection.id() < 0 ? List.of()
+                : List.of(VectorFile.beside(db.file(), collection.id()), VectorFile.inTemp(db.file(), collection.id()));
+        return load(db, collection, files, HEAP_FLOATS);
+    }
+
+    /**
+     * {@link #load(CatalogDb, Collection)} with the derived file's candidate places, first usable wins, and
+     * the most floats kept on the heap.
+     */
+    static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats) {
         List<Product> productList = db.products();
         Map<String, Integer> pIndex = new HashMap<>();
         for (int i = 0; i < productList.size(); i++) {
@@ -63,33 +147,29 @@ public final class VectorIndex {
                 productsOfImage.computeIfAbsent(ref.imageId(), k -> new ArrayList<>()).add(p);
             }
         }
-        List<String> ids = new ArrayList<>();
-        List<float[]> vectors = new ArrayList<>();
-        int[] dimSeen = {-1};
-        db.forEachVector(collection.id(), v -> {
-            if (!productsOfImage.containsKey(v.imageId())) {
-                return; // a photo no live product shows
-            }
-            if (dimSeen[0] < 0) {
-                dimSeen[0] = v.vector().length;
-            } else if (v.vector().length != dimSeen[0]) {
+        Loaded vectors = null;
+        for (int attempt = 0; vectors == null; attempt++) {
+            VectorListing listing = db.vectorListing(collection.id());
+            if (listing.minBytes() != listing.maxBytes()) {
                 throw new IllegalStateException("collection " + collection.name() + " mixes vector lengths "
-                        + dimSeen[0] + " and " + v.vector().length);
+                        + listing.minBytes() / 4 + " and " + listing.maxBytes() / 4);
             }
-            ids.add(v.imageId());
-            vectors.add(v.vector());
-        });
-        int dim = Math.max(dimSeen[0], 0);
-        float[] matrix = new float[ids.size() * dim];
-        int[][] rowProducts = new int[ids.size()][];
+            vectors = loadVectors(db, collection, listing, files, heapFloats);
+            if (vectors == null && attempt == 2) {
+                throw new IllegalStateException("the vectors of collection " + collection.name()
+                        + " kept changing while they were read; try again when embed has finished");
+            }
+        }
+        String[] ids = vectors.ids;
+        int dim = vectors.dim;
+        int[][] rowProducts = new int[ids.length][];
         List<List<Integer>> rowsOfProduct = new ArrayList<>();
         for (int i = 0; i < productList.size(); i++) {
             rowsOfProduct.add(new ArrayList<>());
         }
-        for (int r = 0; r < ids.size(); r++) {
-            float[] v = Vectors.normalize(vectors.get(r));
-            System.arraycopy(v, 0, matrix, r * dim, dim);
-            List<Integer> ps = productsOfImage.get(ids.get(r));
+        for (int r = 0; r < ids.length; r++) {
+            // a photo no live product shows keeps its row, scored but never a result
+            List<Integer> ps = productsOfImage.getOrDefault(ids[r], List.of());
             rowProducts[r] = ps.stream().mapToInt(Integer::intValue).distinct().toArray();
             for (int p : rowProducts[r]) {
                 rowsOfProduct.get(p).add(r);
@@ -103,12 +183,101 @@ public final class VectorIndex {
         for (int p = 0; p < rowsOfProduct.size(); p++) {
             String pid = productList.get(p).id();
             rowsOfProduct.get(p).sort(java.util.Comparator.comparingInt(
-                    r -> positions.getOrDefault(pid + '/' + ids.get(r), Integer.MAX_VALUE)));
+                    r -> positions.getOrDefault(pid + '/' + ids[r], Integer.MAX_VALUE)));
         }
         int[][] productRows = rowsOfProduct.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
                 .toArray(int[][]::new);
-        return new VectorIndex(dim, matrix, ids.toArray(String[]::new), rowProducts,
-                productList.toArray(Product[]::new), productRows);
+        return new VectorIndex(dim, vectors.floats, vectors.quantized, ids, rowProducts,
+                productList.toArray(Product[]::new), productRows, vectors.file);
+    }
+
+    /** A collection's rows as loaded: where the floats are, the int8 copy, the ids in row order. */
+    private record Loaded(int dim, String[] ids, FloatRows floats, Int8Rows quantized, Path file) {}
+
+    /** Null when the catalogue's vectors changed under the read (the listing no longer matches). */
+    private static Loaded loadVectors(CatalogDb db, Collection collection, VectorListing listing, List<Path> files,
+                                      long heapFloats) {
+        String[] ids = listing.imageIds().toArray(String[]::new);
+        int rows = ids.length;
+        int dim = listing.maxBytes() / 4;
+        boolean onHeap = (long) rows * dim <= heapFloats;
+        Int8Rows quantized = new Int8Rows(dim, rows);
+        float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
+        if (rows == 0) {
+            return new Loaded(dim, ids, new FloatRows.Heap(dim, new float[0]), quantized, null);
+        }
+        for (Path f : files) {
+            VectorFile.Rows opened = VectorFile.open(f, listing.stamp(), dim, rows, (first, block, count) -> {
+                for (int i = 0; i < count; i++) {
+                    quantized.set(first + i, block, i * dim);
+                }
+                if (matrix != null) {
+                    System.arraycopy(block, 0, matrix, first * dim, count * dim);
+                }
+            });
+            if (opened != null) {
+                return new Loaded(dim, ids, matrix != null ? new FloatRows.Heap(dim, matrix) : opened, quantized, f);
+            }
+        }
+        // no current file: read the catalogue, writing the file on the way
+        VectorFile.Writer writer = null;
+        Path written = null;
+        for (Path f : files) {
+            try {
+                writer = VectorFile.create(f, listing.stamp(), dim, rows);
+                written = f;
+                break;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.INFO, "cannot write the vector file {0}: {1}", f, e.toString());
+            }
+        }
+        float[] heap = matrix != null || writer != null ? matrix : new float[Math.multiplyExact(rows, dim)];
+        if (heap != matrix) {
+            LOG.log(System.Logger.Level.WARNING, "no place to write a vector file for collection {0}: "
+                    + "its {1} vectors stay on the heap", collection.name(), rows);
+        }
+        try (VectorFile.Writer w = writer) {
+            int[] at = {0};
+            boolean[] changed = {false};
+            IOException[] failed = {null};
+            db.forEachVector(collection.id(), v -> {
+                int r = at[0]++;
+                if (changed[0] || r >= rows || !v.imageId().equals(ids[r]) || v.vector().length != dim) {
+                    changed[0] = true;
+                    return;
+                }
+                float[] unit = Vectors.normalize(v.vector());
+                quantized.set(r, unit, 0);
+                if (heap != null) {
+                    System.arraycopy(unit, 0, heap, r * dim, dim);
+                }
+                if (w != null && failed[0] == null) {
+                    try {
+                        w.add(unit, 0);
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                }
+            });
+            if (changed[0] || at[0] != rows) {
+                return null;
+            }
+            if (w != null && failed[0] == null) {
+                try {
+                    VectorFile.Rows opened = w.finish();
+                    return new Loaded(dim, ids, heap != null ? new FloatRows.Heap(dim, heap) : opened, quantized, written);
+                } catch (IOException e) {
+                    failed[0] = e;
+                }
+            }
+            if (heap == null) {
+                // the file failed half-way and the floats were meant to live in it: read them again, onto the heap
+                LOG.log(System.Logger.Level.WARNING, "cannot write the vector file {0} ({1}); reading the vectors "
+                        + "onto the heap instead", written, failed[0]);
+                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE);
+            }
+            return new Loaded(dim, ids, new FloatRows.Heap(dim, heap), quantized, null);
+        }
     }
 
     /**
@@ -126,13 +295,70 @@ public final class VectorIndex {
         return new VectorIndex(dim, matrix, imageIds, rows, products, rows);
     }
 
+    /**
+     * Writes a vector file of {@code rows} unit vectors of {@code dim} for {@link #ofRowFile}; for benchmarks
+     * and tools that make vectors themselves and would not hold them all on the heap.
+     *
+     * @param row the unit vector of each row, asked for in row order
+     * @throws IOException when the file cannot be written
+     */
+    public static void writeRowFile(Path file, int dim, int rows, IntFunction<float[]> row) throws IOException {
+        try (VectorFile.Writer w = VectorFile.create(file, TOOL_STAMP, dim, rows)) {
+            for (int r = 0; r < rows; r++) {
+                w.add(row.apply(r), 0);
+            }
+            w.finish();
+        }
+    }
+
+    /**
+     * An index of one photo per product, row {@code i} of the file {@link #writeRowFile} wrote belonging to
+     * {@code products[i]}, its float32 rows left in the file (read once, to check it and make the int8
+     * copy).
+     *
+     * @throws IOException when the file is missing, of another shape, truncated or corrupt
+     */
+    public static VectorIndex ofRowFile(Path file, int dim, String[] imageIds, Product[] products) throws IOException {
+        int n = products.length;
+        if (imageIds.length != n) {
+            throw new IllegalArgumentException("image ids and products disagree in size");
+        }
+        Int8Rows quantized = new Int8Rows(dim, n);
+        VectorFile.Rows opened = VectorFile.open(file, TOOL_STAMP, dim, n, (first, block, count) -> {
+            for (int i = 0; i < count; i++) {
+                quantized.set(first + i, block, i * dim);
+            }
+        });
+        if (opened == null) {
+            throw new IOException(file + " is not a vector file of " + n + " rows of " + dim + " (or it is damaged)");
+        }
+        int[][] rows = new int[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = new int[] {i};
+        }
+        return new VectorIndex(dim, opened, quantized, imageIds, rows, products, rows, file);
+    }
+
+    /** The derived vector file the float32 rows were read from, or empty when none was usable. */
+    public Optional<Path> derivedFile() {
+        return Optional.ofNullable(derivedFile);
+    }
+
+    /**
+     * Whether the float32 rows are on the heap (small indexes, or no place for a derived file): only then
+     * can {@link #precomputeLookalikes} run.
+     */
+    public boolean vectorsOnHeap() {
+        return matrix != null;
+    }
+
     public int dim() {
         return dim;
     }
 
-    /** Number of photos with vectors. */
+    /** Number of photos with vectors that a product shows. */
     public int size() {
-        return imageIds.length;
+        return shownRows;
     }
 
     /** Number of products that have at least one embedded photo. */
@@ -160,8 +386,7 @@ public final class VectorIndex {
         if (i == null || productRows[i].length == 0) {
             return Optional.empty();
         }
-        int row = productRows[i][0];
-        return Optional.of(Arrays.copyOfRange(matrix, row * dim, row * dim + dim));
+        return Optional.of(rowVector(productRows[i][0]));
     }
 
     /**
@@ -172,8 +397,25 @@ public final class VectorIndex {
         if (query.length != dim) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
         }
-        int n = imageIds.length;
-        if (n == 0 || limit <= 0) {
+        if (imageIds.length == 0 || limit <= 0) {
+            return List.of();
+        }
+        ScoredProducts top = scoreTop(query, Math.addExact(offset, limit), accepting(filter));
+        List<Match> out = new ArrayList<>();
+        for (int i = offset; i < top.count(); i++) {
+            out.add(match(top.products()[i], top.rows()[i], top.scores()[i], filter));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #search} by the plain float32 scan of every row, without the int8 copy: the reference the
+     * bounded scan must equal (the same matches in the same order), and the baseline benchmarks time it
+     * against. Reads every float, so it is slow on an index whose floats are in the derived file.
+     */
+    public List<Match> searchExhaustive(float[] query, SearchFilter filter, int limit, int offset) {
+        checkQuery(query);
+        if (imageIds.length == 0 || limit <= 0) {
             return List.of();
         }
         boolean[] eligible = new boolean[products.length];
@@ -183,12 +425,11 @@ public final class VectorIndex {
         }
         float[] best = new float[products.length];
         int[] bestRow = new int[products.length];
-        bestPerProduct(scan.scores(query), rowProducts, eligible, best, bestRow);
-        int[] order = TopK.select(best, offset + limit);
+        bestPerProduct(exactScores(query), rowProducts, eligible, best, bestRow);
+        int[] order = TopK.select(best, Math.addExact(offset, limit));
         List<Match> out = new ArrayList<>();
         for (int i = offset; i < order.length; i++) {
-            int p = order[i];
-            out.add(match(p, bestRow[p], best[p], filter));
+            out.add(match(order[i], bestRow[order[i]], best[order[i]], filter));
         }
         return out;
     }
@@ -248,6 +489,10 @@ public final class VectorIndex {
         if (size <= 0) {
             throw new IllegalArgumentException("lookalike lists need a size ≥ 1, got " + size);
         }
+        if (matrix == null) {
+            throw new IllegalStateException("lookalike lists need the vectors on the heap; this index of "
+                    + imageIds.length + " photos keeps them in " + derivedFile);
+        }
         Lookalikes built = Lookalikes.build(dim, matrix, scan, rowProducts, productRows, size, stop);
         if (built == null) {
             return false;
@@ -288,6 +533,11 @@ public final class VectorIndex {
 
     // ---------------------------------------------------------------- for SearchService's ranking
 
+    /** The number of rows, photos no product shows included (row numbers run from 0 to this). */
+    int rowCount() {
+        return imageIds.length;
+    }
+
     /** The number of products, with photos or not (product indexes run from 0 to this). */
     int productTotal() {
         return products.length;
@@ -318,19 +568,447 @@ public final class VectorIndex {
 
     /** A copy of a row's unit vector. */
     float[] rowVector(int row) {
-        return Arrays.copyOfRange(matrix, row * dim, row * dim + dim);
+        float[] v = new float[dim];
+        floats.read(row, v);
+        return v;
     }
 
-    /** Every product's best photo score for a unit query ({@code best}, −∞ without photos) and its row. */
+    /**
+     * Every product's best photo score for a unit query ({@code best}, −∞ without photos) and its row: the
+     * exact float32 score of every row, so it reads every float (2 GB at a million 512-d photos); when only
+     * the best products or those above a score matter, {@link #scoreTop} and {@link #scoreAtLeast} give the
+     * same scores reading a quarter of that.
+     */
     void scoreAll(float[] query, float[] best, int[] bestRow) {
-        if (query.length != dim) {
-            throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
-        }
+        checkQuery(query);
         boolean[] eligible = new boolean[products.length];
         for (int p = 0; p < products.length; p++) {
             eligible[p] = productRows[p].length > 0;
         }
-        bestPerProduct(scan.scores(query), rowProducts, eligible, best, bestRow);
+        bestPerProduct(exactScores(query), rowProducts, eligible, best, bestRow);
+    }
+
+    /**
+     * The best products of a query: products by index, each with its best photo's row and exact score,
+     * best first, ties to the smaller product index.
+     *
+     * @param count         how many entries of the arrays are valid
+     * @param eligibleCount how many products with a photo the query's {@code eligible} accepted (all of them,
+     *                      not only those returned)
+     */
+    record ScoredProducts(int[] products, int[] rows, float[] scores, int count, int eligibleCount) {}
+
+    /**
+     * The {@code k} products with the highest exact score for a unit query among the products with photos
+     * that {@code eligible} accepts, best first: each product scored by its best photo (the first row wins a
+     * tie), ties between products to the smaller index. Exactly what {@link #scoreAll} followed by
+     * {@code TopK.select} over the eligible products gives, scores bit for bit, at the cost of the int8
+     * scan plus the re-scoring of the rows whose error bound reaches the k-th score.
+     *
+     * @param eligible which product indexes may be returned (asked once per product with a photo, from
+     *     several threads at once); null for every product with a photo
+     * @return fewer than {@code k} entries only when fewer products are eligible
+     */
+    ScoredProducts scoreTop(float[] query, int k, IntPredicate eligible) {
+        checkQuery(query);
+        if (k <= 0 || imageIds.length == 0) {
+            return new ScoredProducts(new int[0], new int[0], new float[0], 0, k <= 0 ? eligibleCount(eligible) : 0);
+        }
+        return bounded(query, k, Float.NEGATIVE_INFINITY, eligible);
+    }
+
+    /**
+     * Every product with a photo that {@code eligible} accepts whose exact score for a unit query is at
+     * least {@code threshold}, best first, scored and ordered as {@link #scoreTop} does; exact too. A
+     * threshold of −∞ returns every eligible product (and then costs a full float32 scan).
+     *
+     * @param eligible as for {@link #scoreTop}
+     */
+    ScoredProducts scoreAtLeast(float[] query, float threshold, IntPredicate eligible) {
+        checkQuery(query);
+        if (Float.isNaN(threshold)) {
+            throw new IllegalArgumentException("the threshold is not a number");
+        }
+        if (imageIds.length == 0) {
+            return new ScoredProducts(new int[0], new int[0], new float[0], 0, 0);
+        }
+        if (threshold == Float.NEGATIVE_INFINITY) {
+            return everything(query, eligible);
+        }
+        return bounded(query, Integer.MAX_VALUE, threshold, eligible);
+    }
+
+    /**
+     * The exact best photo score and row of each of {@code ps} for a unit query, as {@link #scoreAll} gives
+     * them ({@code best[i]} −∞ and {@code bestRow[i]} −1 for a product without photos): for products found
+     * another way (the words index) that the look's top did not return. Costs one float32 dot product
+     * per photo of the listed products.
+     */
+    void scoreProducts(float[] query, int[] ps, float[] best, int[] bestRow) {
+        checkQuery(query);
+        float[] scratch = new float[dim];
+        for (int i = 0; i < ps.length; i++) {
+            int p = ps[i];
+            float b = Float.NEGATIVE_INFINITY;
+            int row = -1;
+            for (int j = rowStart[p]; j < rowStart[p + 1]; j++) {
+                int r = rowList[j];
+                float score = floats.dot(query, r, scratch);
+                if (row < 0 || score > b || (score == b && r < row)) {
+                    b = score;
+                    row = r;
+                }
+            }
+            best[i] = b;
+            bestRow[i] = row;
+        }
+    }
+
+    /**
+     * {@code filter.accepts(productAt(p))} as a predicate over product indexes that reads primitive columns
+     * (prices, and shops, brands, categories and currencies numbered once per index) instead of the
+     * products, so that a filter costs the scan a few nanoseconds per product; null for
+     * {@link SearchFilter#NONE}. Accepts exactly the products {@code filter.accepts} accepts.
+     */
+    IntPredicate accepting(SearchFilter filter) {
+        if (filter.equals(SearchFilter.NONE)) {
+            return null;
+        }
+        Columns c = columns();
+        int excluded = filter.exclude() == null ? -1 : indexOf(filter.exclude());
+        boolean needsPrice = filter.minPrice() != null || filter.maxPrice() != null || filter.cheaperThan() != null;
+        double min = filter.minPrice() == null ? Double.NEGATIVE_INFINITY : filter.minPrice();
+        double max = filter.maxPrice() == null ? Double.POSITIVE_INFINITY : filter.maxPrice();
+        double below = filter.cheaperThan() == null ? Double.POSITIVE_INFINITY : filter.cheaperThan();
+        boolean cheaper = filter.cheaperThan() != null;
+        int currency = cheaper ? c.currencies.getOrDefault(filter.currency() == null ? NO_VALUE : filter.currency(), -2) : -1;
+        int shop = filter.shop() == null ? -1 : c.names.getOrDefault(filter.shop().toLowerCase(Locale.ROOT), -2);
+        int brand = filter.brand() == null ? -1 : c.names.getOrDefault(filter.brand().toLowerCase(Locale.ROOT), -2);
+        int category = filter.category() == null ? -1
+                : c.names.getOrDefault(filter.category().toLowerCase(Locale.ROOT), -2);
+        return p -> {
+            if (p == excluded) {
+                return false;
+            }
+            if (needsPrice) {
+                double price = c.prices[p];
+                // a missing price is NaN, which every comparison below refuses
+                if (!(price >= min && price <= max && (!cheaper || price < below))) {
+                    return false;
+                }
+                if (cheaper && c.currency[p] != currency) {
+                    return false;
+                }
+            }
+            return (shop == -1 || c.shop[p] == shop) && (brand == -1 || c.brand[p] == brand)
+                    && (category == -1 || c.category[p] == category);
+        };
+    }
+
+    /** Stands for a null currency in the currency numbering. */
+    private static final String NO_VALUE = "\u0000none";
+
+    /** The products' filter fields as columns; names compared lower-cased, as {@link SearchFilter} does. */
+    private record Columns(double[] prices, int[] currency, int[] shop, int[] brand, int[] category,
+                           Map<String, Integer> currencies, Map<String, Integer> names) {}
+
+    private volatile Columns columns;
+
+    private Columns columns() {
+        Columns c = columns;
+        if (c == null) {
+            synchronized (this) {
+                c = columns;
+                if (c == null) {
+                    int n = products.length;
+                    double[] prices = new double[n];
+                    int[] currency = new int[n];
+                    int[] shop = new int[n];
+                    int[] brand = new int[n];
+                    int[] category = new int[n];
+                    Map<String, Integer> currencies = new HashMap<>();
+                    Map<String, Integer> names = new HashMap<>();
+                    for (int p = 0; p < n; p++) {
+                        Product product = products[p];
+                        prices[p] = product.price() == null ? Double.NaN : product.price();
+                        String cur = product.currency() == null ? NO_VALUE : product.currency();
+                        currency[p] = currencies.computeIfAbsent(cur, k -> currencies.size());
+                        shop[p] = number(names, product.shop());
+                        brand[p] = number(names, product.brand());
+                        category[p] = number(names, product.category());
+                    }
+                    c = new Columns(prices, currency, shop, brand, category, currencies, names);
+                    columns = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** A name's number (−3 for none, which no filter's number equals). */
+    private static int number(Map<String, Integer> names, String name) {
+        return name == null ? -3 : names.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> names.size());
+    }
+
+    private void checkQuery(float[] query) {
+        if (query.length != dim) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
+        }
+    }
+
+    private int eligibleCount(IntPredicate eligible) {
+        int n = 0;
+        for (int p = 0; p < products.length; p++) {
+            if (productRows[p].length > 0 && (eligible == null || eligible.test(p))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The exact float32 score of every row. */
+    private float[] exactScores(float[] query) {
+        if (scan != null) {
+            return scan.scores(query);
+        }
+        VectorFile.Rows file = (VectorFile.Rows) floats;
+        int rows = imageIds.length;
+        float[] out = new float[rows];
+        int chunks = Runtime.getRuntime().availableProcessors() * 4;
+        int step = (rows + chunks - 1) / chunks;
+        IntStream.range(0, chunks).parallel()
+                .forEach(c -> file.scores(query, out, Math.min(rows, c * step), Math.min(rows, (c + 1) * step)));
+        return out;
+    }
+
+    private ScoredProducts everything(float[] query, IntPredicate eligible) {
+        int n = products.length;
+        boolean[] ok = new boolean[n];
+        int count = 0;
+        for (int p = 0; p < n; p++) {
+            ok[p] = productRows[p].length > 0 && (eligible == null || eligible.test(p));
+            if (ok[p]) {
+                count++;
+            }
+        }
+        float[] best = new float[n];
+        int[] bestRow = new int[n];
+        bestPerProduct(exactScores(query), rowProducts, ok, best, bestRow);
+        int[] order = TopK.select(best, count);
+        int[] rows = new int[order.length];
+        float[] scores = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            rows[i] = bestRow[order[i]];
+            scores[i] = best[order[i]];
+        }
+        return new ScoredProducts(order, rows, scores, order.length, count);
+    }
+
+    /**
+     * The bounded scan: int8 estimates of every row; each eligible product's lower bound (best estimate
+     * minus its row's error bound) and upper bound; the k-th best lower bound {@code L}, raised to
+     * {@code threshold}, is at most the k-th best exact score, so a row whose upper bound is below it can
+     * neither be a top-k product's best photo nor reach the threshold; every other row of a product whose
+     * upper bound reaches {@code L} is re-scored in float32.
+     */
+    private ScoredProducts bounded(float[] query, int k, float threshold, IntPredicate eligible) {
+        float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
+        float[] est = quantized.estimates(query);
+        int n = products.length;
+        boolean[] ok = new boolean[n];
+        boolean wantFloor = k != Integer.MAX_VALUE;
+        int chunks = n >= PARALLEL_PRODUCTS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
+        int step = (n + chunks - 1) / chunks;
+        int[] counts = new int[chunks];
+        float[][] lows = new float[chunks][];
+        run(chunks, c -> {
+            int count = 0;
+            FloatHeap heap = wantFloor ? new FloatHeap(k) : null;
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                int from = rowStart[p];
+                int to = rowStart[p + 1];
+                if (from == to || (eligible != null && !eligible.test(p))) {
+                    continue;
+                }
+                ok[p] = true;
+                count++;
+                if (heap != null) {
+                    float lo = Float.NEGATIVE_INFINITY;
+                    for (int i = from; i < to; i++) {
+                        int r = rowList[i];
+                        lo = Math.max(lo, est[r] - quantized.bound(r, queryNorm));
+                    }
+                    heap.offer(lo);
+                }
+            }
+            counts[c] = count;
+            lows[c] = heap == null ? new float[0] : heap.values();
+        });
+        int eligibleCount = Arrays.stream(counts).sum();
+        float floor = threshold;
+        if (wantFloor && k < eligibleCount) {
+            FloatHeap merged = new FloatHeap(k);
+            for (float[] part : lows) {
+                for (float v : part) {
+                    merged.offer(v);
+                }
+            }
+            if (merged.size() == k) {
+                floor = Math.max(floor, merged.min());
+            }
+        }
+        float cut = floor;
+        // re-score in product order, so that equal scores keep the smaller product first
+        Candidates[] parts = new Candidates[chunks];
+        run(chunks, c -> {
+            Candidates part = new Candidates();
+            float[] scratch = new float[dim];
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                if (!ok[p]) {
+                    continue;
+                }
+                float best = Float.NEGATIVE_INFINITY;
+                int bestRow = -1;
+                for (int i = rowStart[p]; i < rowStart[p + 1]; i++) {
+                    int r = rowList[i];
+                    if (!(est[r] + quantized.bound(r, queryNorm) >= cut)) {
+                        continue; // cannot reach the cut
+                    }
+                    float score = floats.dot(query, r, scratch);
+                    if (bestRow < 0 || score > best || (score == best && r < bestRow)) {
+                        best = score;
+                        bestRow = r;
+                    }
+                }
+                if (bestRow >= 0 && best >= threshold) {
+                    part.add(p, bestRow, best);
+                }
+            }
+            parts[c] = part;
+        });
+        Candidates all = Candidates.concat(parts);
+        int[] order = TopK.select(all.scores, Math.min(k, all.size));
+        int[] ps = new int[order.length];
+        int[] rows = new int[order.length];
+        float[] scores = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            ps[i] = all.products[order[i]];
+            rows[i] = all.rows[order[i]];
+            scores[i] = all.scores[order[i]];
+        }
+        return new ScoredProducts(ps, rows, scores, order.length, eligibleCount);
+    }
+
+    /** Runs {@code work} for chunks 0 … {@code chunks − 1}, on several threads when there are several. */
+    private static void run(int chunks, java.util.function.IntConsumer work) {
+        if (chunks == 1) {
+            work.accept(0);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(work);
+        }
+    }
+
+    /** The k largest floats offered, kept as a min-heap. */
+    private static final class FloatHeap {
+        private final int capacity;
+        private float[] h;
+        private int size;
+
+        FloatHeap(int k) {
+            capacity = k;
+            h = new float[Math.min(k, 1024)];
+        }
+
+        void offer(float v) {
+            if (size < capacity) {
+                if (size == h.length) {
+                    h = Arrays.copyOf(h, (int) Math.min(capacity, 2L * h.length));
+                }
+                int at = size++;
+                while (at > 0) {
+                    int parent = (at - 1) >>> 1;
+                    if (h[parent] <= v) {
+                        break;
+                    }
+                    h[at] = h[parent];
+                    at = parent;
+                }
+                h[at] = v;
+            } else if (v > h[0]) {
+                int at = 0;
+                while (true) {
+                    int child = 2 * at + 1;
+                    if (child >= size) {
+                        break;
+                    }
+                    if (child + 1 < size && h[child + 1] < h[child]) {
+                        child++;
+                    }
+                    if (h[child] >= v) {
+                        break;
+                    }
+                    h[at] = h[child];
+                    at = child;
+                }
+                h[at] = v;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The smallest of the kept values: the k-th largest offered, once k were. */
+        float min() {
+            return h[0];
+        }
+
+        float[] values() {
+            return Arrays.copyOf(h, size);
+        }
+    }
+
+    /** Re-scored products of one range, in product order. */
+    private static final class Candidates {
+        int[] products = new int[16];
+        int[] rows = new int[16];
+        float[] scores = new float[16];
+        int size;
+
+        void add(int p, int row, float score) {
+            if (size == products.length) {
+                products = Arrays.copyOf(products, size * 2);
+                rows = Arrays.copyOf(rows, size * 2);
+                scores = Arrays.copyOf(scores, size * 2);
+            }
+            products[size] = p;
+            rows[size] = row;
+            scores[size] = score;
+            size++;
+        }
+
+        static Candidates concat(Candidates[] parts) {
+            if (parts.length == 1) {
+                Candidates c = parts[0];
+                c.scores = Arrays.copyOf(c.scores, c.size);
+                return c;
+            }
+            Candidates out = new Candidates();
+            int total = 0;
+            for (Candidates c : parts) {
+                total += c.size;
+            }
+            out.products = new int[total];
+            out.rows = new int[total];
+            out.scores = new float[total];
+            for (Candidates c : parts) {
+                System.arraycopy(c.products, 0, out.products, out.size, c.size);
+                System.arraycopy(c.rows, 0, out.rows, out.size, c.size);
+                System.arraycopy(c.scores, 0, out.scores, out.size, c.size);
+                out.size += c.size;
+            }
+            return out;
+        }
     }
 
     /**
@@ -351,7 +1029,7 @@ public final class VectorIndex {
             synchronized (this) {
                 s = sameItems;
                 if (s == null) {
-                    s = SameItems.find(dim, matrix, products, productRows, rowProducts);
+                    s = SameItems.find(dim, floats, products, productRows, rowProducts);
                     sameItems = s;
                 }
             }

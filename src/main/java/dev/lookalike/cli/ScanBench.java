@@ -1,0 +1,197 @@
+package dev.lookalike.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lookalike.catalog.Product;
+import dev.lookalike.embed.Vectors;
+import dev.lookalike.search.SearchFilter;
+import dev.lookalike.search.VectorIndex;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Times the int8 scan with exact re-scoring ({@link VectorIndex#search}) on a synthetic catalogue of
+ * clustered vectors kept in a derived vector file, as a large catalogue is served: "more like this"
+ * (a product's own vector) and a text-shaped query (far from every photo, leaning towards one look),
+ * each with and without a price band, plus how long the index takes to open on the warm file and the
+ * process's resident memory after the queries.
+ */
+final class ScanBench {
+
+    /** Products per look: about what a shop's variants and near-copies of one style make. */
+    private static final int PER_CLUSTER = 1000;
+
+    private ScanBench() {}
+
+    /**
+     * @param heapMax also time an index with every float on the heap, and the float32 scan, up to this many
+     *     products
+     */
+    static ObjectNode run(int n, int dim, int queries, Path folder, int heapMax) throws IOException {
+        int clusters = Math.max(1, n / PER_CLUSTER);
+        long seed = 42;
+        float[][] centres = new float[clusters][];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int c = 0; c < clusters; c++) {
+            centres[c] = uniform(rnd, dim, 1f);
+        }
+        Files.createDirectories(folder);
+        Path file = folder.resolve("clustered-" + n + "x" + dim + ".vectors");
+        Product[] products = new Product[n];
+        String[] ids = new String[n];
+        SplittableRandom prices = new SplittableRandom(seed + 1);
+        for (int i = 0; i < n; i++) {
+            products[i] = new Product("p" + i, "https://bench/" + i, "product " + i, 1.0 + prices.nextInt(500), "EUR",
+                    null, "bench", null, null);
+            ids[i] = "img" + i;
+        }
+        double writeSeconds = -1;
+        VectorIndex index;
+        long t1 = System.nanoTime();
+        try {
+            // a file from an earlier run is reused: the rows are a function of (seed, n, dim)
+            index = VectorIndex.ofRowFile(file, dim, ids, products);
+        } catch (IOException absentOrDamaged) {
+            long t0 = System.nanoTime();
+            VectorIndex.writeRowFile(file, dim, n, r -> row(centres, seed, r, dim));
+            writeSeconds = (System.nanoTime() - t0) / 1e9;
+            t1 = System.nanoTime();
+            index = VectorIndex.ofRowFile(file, dim, ids, products);
+        }
+        double readySeconds = (System.nanoTime() - t1) / 1e9;
+
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("products", n);
+        node.put("dim", dim);
+        node.put("clusters", clusters);
+        node.put("vector_file_mib", Files.size(file) >> 20);
+        if (writeSeconds >= 0) {
+            node.put("write_vector_file_s", BenchCommand.round(writeSeconds));
+        }
+        node.put("ready_on_warm_file_s", BenchCommand.round(readySeconds));
+        SearchFilter band = SearchFilter.prices(100.0, 200.0);
+        SplittableRandom pick = new SplittableRandom(seed + 2);
+        VectorIndex idx = index;
+        Supplier<float[]> similar = () -> Vectors.normalize(idx.productVector("p" + pick.nextInt(n)).orElseThrow());
+        Supplier<float[]> text = () -> textLike(centres[pick.nextInt(clusters)], pick, dim);
+        // warm-up: JIT and page cache
+        for (int i = 0; i < 30; i++) {
+            index.search(similar.get(), SearchFilter.NONE, 20, 0);
+            index.search(text.get(), band, 20, 0);
+        }
+        node.set("similar_ms", time(index, similar, SearchFilter.NONE, queries));
+        node.set("similar_price_band_ms", time(index, similar, band, queries));
+        node.set("text_ms", time(index, text, SearchFilter.NONE, queries));
+        node.set("text_price_band_ms", time(index, text, band, queries));
+        node.put("rss_mib_after_queries", BenchCommand.rssMib());
+        long codeBytes = (long) n * dim;
+        if (codeBytes >= FLOOR_BYTES) {
+            node.put("memory_floor_ms", BenchCommand.round(memoryFloorMs(codeBytes)));
+        }
+        if (n <= heapMax) {
+            // as load() keeps a small catalogue: every float on the heap too; and the float32 scan it replaces
+            float[] matrix = new float[Math.multiplyExact(n, dim)];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(row(centres, seed, r, dim), 0, matrix, r * dim, dim);
+            }
+            VectorIndex heap = VectorIndex.ofRows(dim, matrix, ids, products);
+            Supplier<float[]> similarHeap = () -> Vectors.normalize(heap.productVector("p" + pick.nextInt(n)).orElseThrow());
+            for (int i = 0; i < 30; i++) {
+                heap.search(similarHeap.get(), SearchFilter.NONE, 20, 0);
+                heap.searchExhaustive(similarHeap.get(), SearchFilter.NONE, 20, 0);
+            }
+            ObjectNode h = node.putObject("floats_on_heap");
+            h.set("similar_ms", time(heap::search, similarHeap, SearchFilter.NONE, queries));
+            h.set("similar_price_band_ms", time(heap::search, similarHeap, band, queries));
+            h.set("text_ms", time(heap::search, text, SearchFilter.NONE, queries));
+            h.set("text_price_band_ms", time(heap::search, text, band, queries));
+            h.set("float32_scan_similar_ms", time(heap::searchExhaustive, similarHeap, SearchFilter.NONE, queries));
+            h.set("float32_scan_text_ms", time(heap::searchExhaustive, text, SearchFilter.NONE, queries));
+            h.put("rss_mib_after_queries", BenchCommand.rssMib());
+        }
+        return node;
+    }
+
+    private static final int FLOOR_BYTES = 128 << 20;
+
+    /**
+     * What merely reading {@code bytes} from memory takes on this machine now (both cores, 128 MiB read
+     * and scaled, the median of 15 reads): the floor under an int8 scan of that many codes, measured in
+     * the same run so that a busy machine shows as such.
+     */
+    private static double memoryFloorMs(long bytes) {
+        long[] words = new long[FLOOR_BYTES / 8];
+        java.util.Arrays.fill(words, 1);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int step = words.length / cores;
+        long[] ns = new long[15];
+        long sink = 0;
+        for (int rep = 0; rep < ns.length; rep++) {
+            long t = System.nanoTime();
+            sink += java.util.stream.IntStream.range(0, cores).parallel().mapToLong(c -> {
+                long acc = 0;
+                for (int i = c * step, end = c == cores - 1 ? words.length : (c + 1) * step; i < end; i++) {
+                    acc |= words[i];
+                }
+                return acc;
+            }).sum();
+            ns[rep] = System.nanoTime() - t;
+        }
+        java.util.Arrays.sort(ns);
+        if (sink == 0) {
+            throw new IllegalStateException("the read was optimised away");
+        }
+        return ns[ns.length / 2] / 1e6 * ((double) bytes / FLOOR_BYTES);
+    }
+
+    /** One way of answering a query. */
+    @FunctionalInterface
+    private interface Searcher {
+        Object search(float[] query, SearchFilter filter, int limit, int offset);
+    }
+
+    private static ObjectNode time(VectorIndex index, Supplier<float[]> queries, SearchFilter filter, int count) {
+        return time(index::search, queries, filter, count);
+    }
+
+    private static ObjectNode time(Searcher searcher, Supplier<float[]> queries, SearchFilter filter, int count) {
+        long[] ns = new long[count];
+        for (int i = 0; i < count; i++) {
+            float[] q = queries.get();
+            long t = System.nanoTime();
+            searcher.search(q, filter, 20, 0);
+            ns[i] = System.nanoTime() - t;
+        }
+        return BenchCommand.percentiles(ns);
+    }
+
+    /** Row {@code r}: its look's centre plus noise of 0.6 its size (cosine to the centre ≈ 0.86, to a neighbour ≈ 0.74). */
+    static float[] row(float[][] centres, long seed, int r, int dim) {
+        SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + r);
+        float[] c = centres[rnd.nextInt(centres.length)];
+        float[] v = uniform(rnd, dim, 0.6f);
+        for (int i = 0; i < dim; i++) {
+            v[i] += c[i];
+        }
+        return Vectors.normalize(v);
+    }
+
+    private static float[] textLike(float[] centre, SplittableRandom rnd, int dim) {
+        float[] v = uniform(rnd, dim, 3.2f);
+        for (int i = 0; i < dim; i++) {
+            v[i] += centre[i];
+        }
+        return Vectors.normalize(v);
+    }
+
+    private static float[] uniform(SplittableRandom rnd, int dim, float size) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) (rnd.nextDouble() * 2 - 1) * size;
+        }
+        return v;
+    }
+}
