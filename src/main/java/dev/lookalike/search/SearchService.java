@@ -327,59 +327,53 @@ public final class SearchService {
         WordSearch w = mode == Mode.LOOK ? wordsIfAny(idx) : wordsOrFail(idx);
         Set<String> excluded = w == null || text.unwanted().isEmpty() ? Set.of() : w.containingAny(text.unwanted());
         Set<String> required = w == null || text.required().isEmpty() ? null : w.containingAll(text.required());
-        float[] best = null;
-        int[] bestRow = null;
-        int[] look = new int[0];
+        // the look: products by index with their best photo's row and exact score, best first, cut
+        Map<Integer, double[]> fused = new LinkedHashMap<>(); // product -> rrf look, rrf words, bm25, look, row
+        float[] q = null;
         boolean looser = false;
         if (mode != Mode.WORDS && idx.size() > 0) {
-            float[] q = queryVector(idx, query, text);
-            best = new float[n];
-            bestRow = new int[n];
-            idx.scoreAll(q, best, bestRow);
+            q = queryVector(idx, query, text);
             // left out by the query itself, before the cut: the product asked about, and what the words rule out
+            java.util.BitSet out = new java.util.BitSet(n);
             if (self >= 0) {
-                best[self] = Float.NEGATIVE_INFINITY;
+                out.set(self);
             }
             for (String id : excluded) {
                 int p = idx.indexOf(id);
                 if (p >= 0) {
-                    best[p] = Float.NEGATIVE_INFINITY;
+                    out.set(p);
                 }
             }
+            java.util.BitSet in = null;
             if (required != null) {
-                java.util.BitSet holds = new java.util.BitSet(n);
+                in = new java.util.BitSet(n);
                 for (String id : required) {
                     int p = idx.indexOf(id);
                     if (p >= 0) {
-                        holds.set(p);
+                        in.set(p);
                     }
                 }
-                for (int p = holds.nextClearBit(0); p < n; p = holds.nextClearBit(p + 1)) {
-                    best[p] = Float.NEGATIVE_INFINITY;
-                }
             }
-            int eligibleCount = 0;
-            for (int p = 0; p < n; p++) {
-                if (best[p] != Float.NEGATIVE_INFINITY) {
-                    eligibleCount++;
-                }
-            }
-            float[] eligible = best;
-            int[] top = TopK.select(eligible, RelevanceCut.WINDOW);
-            float[] topScores = new float[top.length];
-            for (int i = 0; i < top.length; i++) {
-                topScores[i] = eligible[top[i]];
-            }
+            java.util.BitSet holds = in;
+            java.util.function.IntPredicate eligible = out.isEmpty() && holds == null ? null
+                    : p -> !out.get(p) && (holds == null || holds.get(p));
+            VectorIndex.ScoredProducts top = idx.scoreTop(q, RelevanceCut.WINDOW, eligible);
             float cut = query.all() ? Float.NEGATIVE_INFINITY
-                    : RelevanceCut.threshold(topScores, top.length, settings.relativeFloor());
-            int kept = 0;
-            for (int p = 0; p < n; p++) {
-                if (eligible[p] >= cut && eligible[p] != Float.NEGATIVE_INFINITY) {
-                    kept++;
-                }
+                    : RelevanceCut.threshold(Arrays.copyOf(top.scores(), top.count()), top.count(),
+                            settings.relativeFloor());
+            VectorIndex.ScoredProducts kept = top;
+            if (top.count() == RelevanceCut.WINDOW && top.scores()[top.count() - 1] >= cut) {
+                kept = idx.scoreAtLeast(q, cut, eligible); // the cut falls beyond the window: find all above it
             }
-            look = TopK.select(eligible, kept);
-            looser = kept < eligibleCount;
+            int count = 0;
+            while (count < kept.count() && kept.scores()[count] >= cut) {
+                count++;
+            }
+            for (int r = 0; r < count; r++) {
+                fused.put(kept.products()[r], new double[] {1.0 / (RRF_K + r + 1), 0, 0, kept.scores()[r],
+                        kept.rows()[r]});
+            }
+            looser = count < top.eligibleCount();
         }
         List<WordHit> hits = List.of();
         if (mode != Mode.LOOK) {
@@ -392,18 +386,31 @@ public final class SearchService {
             }
         }
         // order: look alone, words alone, or both fused by reciprocal rank
-        Map<Integer, double[]> fused = new LinkedHashMap<>();
-        for (int r = 0; r < look.length; r++) {
-            fused.computeIfAbsent(look[r], k -> new double[3])[0] = 1.0 / (RRF_K + r + 1);
-        }
+        List<Integer> wordOnly = new ArrayList<>();
         for (int r = 0; r < hits.size(); r++) {
             int p = idx.indexOf(hits.get(r).productId());
-            double[] f = fused.computeIfAbsent(p, k -> new double[3]);
+            double[] f = fused.get(p);
+            if (f == null) {
+                f = new double[] {0, 0, 0, Double.NEGATIVE_INFINITY, -1};
+                fused.put(p, f);
+                wordOnly.add(p);
+            }
             f[1] = 1.0 / (RRF_K + r + 1);
             f[2] = hits.get(r).score();
         }
+        if (q != null && !wordOnly.isEmpty()) {
+            // the products only the words found still show how well they look the part
+            int[] ps = wordOnly.stream().mapToInt(Integer::intValue).toArray();
+            float[] best = new float[ps.length];
+            int[] bestRow = new int[ps.length];
+            idx.scoreProducts(q, ps, best, bestRow);
+            for (int i = 0; i < ps.length; i++) {
+                double[] f = fused.get(ps[i]);
+                f[3] = best[i];
+                f[4] = bestRow[i];
+            }
+        }
         List<Integer> order = new ArrayList<>(fused.keySet());
-        float[] lookScore = best;
         if (mode == Mode.BOTH) {
             // fused score, then look score: looked up once per candidate, not per comparison
             int c = order.size();
@@ -413,11 +420,11 @@ public final class SearchService {
             for (int i = 0; i < c; i++) {
                 double[] f = fused.get(order.get(i));
                 byFused[i] = f[0] + f[1];
-                byLook[i] = lookScore == null ? 0 : lookScore[order.get(i)];
+                byLook[i] = q == null ? 0 : f[3];
                 at[i] = i;
             }
-            Arrays.sort(at, (a, b) -> byFused[a] != byFused[b] ? Double.compare(byFused[b], byFused[a])
-                    : Double.compare(byLook[b], byLook[a]));
+            Arrays.sort(at, (x, y) -> byFused[x] != byFused[y] ? Double.compare(byFused[y], byFused[x])
+                    : Double.compare(byLook[y], byLook[x]));
             List<Integer> sorted = new ArrayList<>(c);
             for (Integer i : at) {
                 sorted.add(order.get(i));
@@ -431,7 +438,7 @@ public final class SearchService {
                 int p = idx.indexOf(id);
                 if (p >= 0 && p != self && idx.hasPhoto(p) && !excluded.contains(id)) {
                     exact.add(p);
-                    fused.computeIfAbsent(p, k -> new double[3]);
+                    fused.computeIfAbsent(p, k -> new double[] {0, 0, 0, Double.NEGATIVE_INFINITY, -1});
                 }
             }
             order.removeAll(exact);
@@ -443,21 +450,39 @@ public final class SearchService {
         float[] scores = new float[m];
         double[] relevance = new double[m];
         List<List<String>> matched = new ArrayList<>(m);
+        List<Integer> unscored = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             int p = order.get(i);
             double[] f = fused.get(p);
             products[i] = p;
             boolean byLook = f[0] > 0;
             boolean byWords = f[1] > 0;
-            if (best != null && bestRow != null && best[p] != Float.NEGATIVE_INFINITY) {
-                rows[i] = bestRow[p];
-                scores[i] = best[p];
+            if (f[4] < 0 && q != null) {
+                unscored.add(i); // an exact name or SKU the look did not reach
+            }
+            if (f[4] >= 0 && f[3] != Double.NEGATIVE_INFINITY) {
+                rows[i] = (int) f[4];
+                scores[i] = (float) f[3];
             } else {
                 rows[i] = idx.firstRow(p);
                 scores[i] = mode == Mode.WORDS ? (float) f[2] : 0f;
             }
             matched.add(byLook && byWords ? Match.LOOK_AND_WORDS : byWords ? Match.WORDS : Match.LOOK);
             relevance[i] = mode == Mode.BOTH ? f[0] + f[1] : mode == Mode.WORDS ? f[2] : scores[i];
+        }
+        if (!unscored.isEmpty()) {
+            int[] ps = unscored.stream().mapToInt(i -> products[i]).toArray();
+            float[] best = new float[ps.length];
+            int[] bestRow = new int[ps.length];
+            idx.scoreProducts(q, ps, best, bestRow);
+            for (int j = 0; j < ps.length; j++) {
+                int i = unscored.get(j);
+                if (bestRow[j] >= 0) {
+                    rows[i] = bestRow[j];
+                    scores[i] = best[j];
+                    relevance[i] = mode == Mode.LOOK ? scores[i] : relevance[i];
+                }
+            }
         }
         return new Ranked(products, rows, scores, relevance, matched, looser, m);
     }
