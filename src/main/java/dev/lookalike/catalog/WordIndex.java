@@ -189,6 +189,11 @@ public final class WordIndex implements WordSearch {
         return out;
     }
 
+    /** The id of the product at {@code position} (a {@link WordHit#position}), 0 to {@link #size} - 1. */
+    public String productId(int position) {
+        return ids[position];
+    }
+
     /** How many products the snapshot holds. */
     public int size() {
         return ids.length;
@@ -276,7 +281,7 @@ public final class WordIndex implements WordSearch {
             int worst = heap[0];
             heap[0] = heap[--size];
             siftDown(heap, size, score);
-            out[size] = new WordHit(ids[worst], score[worst]);
+            out[size] = new WordHit(ids[worst], score[worst], worst);
         }
         return Arrays.asList(out);
     }

@@ -315,7 +315,7 @@ public final class SearchService {
 
     /** The candidates of a query, best first, before its filters: what the look and the words found. */
     private record Ranked(int[] products, int[] rows, float[] scores, double[] relevance, List<List<String>> matched,
-                          boolean looser, int candidateCount) {}
+                          boolean looser, int candidateCount, float[] look) {}
 
     /** How many word hits a query takes at most (beyond them BM25 adds nothing a shopper pages to). */
     static final int WORD_DEPTH = 1000;
@@ -375,41 +375,31 @@ public final class SearchService {
             }
             looser = count < top.eligibleCount();
         }
-        List<WordHit> hits = List.of();
+        List<WordHit> hits = List.of(); // positions are this index's product indexes
         if (mode != Mode.LOOK) {
             hits = new ArrayList<>();
+            WordsCopy copy = wordsCopy;
+            int[] productAt = copy != null && copy.idx() == idx ? copy.productAt() : null;
             for (WordHit h : wordHits(idx, w, text)) {
-                int p = idx.indexOf(h.productId());
+                int p = productAt != null && h.position() >= 0 ? productAt[h.position()] : idx.indexOf(h.productId());
                 if (p >= 0 && p != self && idx.hasPhoto(p)) {
-                    hits.add(h);
+                    hits.add(new WordHit(h.productId(), h.score(), p)); // its position now: the product's index here
                 }
             }
         }
         // order: look alone, words alone, or both fused by reciprocal rank
-        List<Integer> wordOnly = new ArrayList<>();
         for (int r = 0; r < hits.size(); r++) {
-            int p = idx.indexOf(hits.get(r).productId());
+            int p = hits.get(r).position();
             double[] f = fused.get(p);
             if (f == null) {
                 f = new double[] {0, 0, 0, Double.NEGATIVE_INFINITY, -1};
                 fused.put(p, f);
-                wordOnly.add(p);
             }
             f[1] = 1.0 / (RRF_K + r + 1);
             f[2] = hits.get(r).score();
         }
-        if (q != null && !wordOnly.isEmpty()) {
-            // the products only the words found still show how well they look the part
-            int[] ps = wordOnly.stream().mapToInt(Integer::intValue).toArray();
-            float[] best = new float[ps.length];
-            int[] bestRow = new int[ps.length];
-            idx.scoreProducts(q, ps, best, bestRow);
-            for (int i = 0; i < ps.length; i++) {
-                double[] f = fused.get(ps[i]);
-                f[3] = best[i];
-                f[4] = bestRow[i];
-            }
-        }
+        // the products only the words found score below the cut by look, so they follow every look product
+        // their fused score ties with: their own look score is worked out only for what a page shows
         List<Integer> order = new ArrayList<>(fused.keySet());
         if (mode == Mode.BOTH) {
             // fused score, then look score: looked up once per candidate, not per comparison
@@ -450,19 +440,17 @@ public final class SearchService {
         float[] scores = new float[m];
         double[] relevance = new double[m];
         List<List<String>> matched = new ArrayList<>(m);
-        List<Integer> unscored = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             int p = order.get(i);
             double[] f = fused.get(p);
             products[i] = p;
             boolean byLook = f[0] > 0;
             boolean byWords = f[1] > 0;
-            if (f[4] < 0 && q != null) {
-                unscored.add(i); // an exact name or SKU the look did not reach
-            }
-            if (f[4] >= 0 && f[3] != Double.NEGATIVE_INFINITY) {
+            if (f[4] >= 0) {
                 rows[i] = (int) f[4];
                 scores[i] = (float) f[3];
+            } else if (q != null) {
+                rows[i] = UNSCORED; // found by words (or an exact name) only: see scoreLazily
             } else {
                 rows[i] = idx.firstRow(p);
                 scores[i] = mode == Mode.WORDS ? (float) f[2] : 0f;
@@ -470,21 +458,35 @@ public final class SearchService {
             matched.add(byLook && byWords ? Match.LOOK_AND_WORDS : byWords ? Match.WORDS : Match.LOOK);
             relevance[i] = mode == Mode.BOTH ? f[0] + f[1] : mode == Mode.WORDS ? f[2] : scores[i];
         }
-        if (!unscored.isEmpty()) {
-            int[] ps = unscored.stream().mapToInt(i -> products[i]).toArray();
-            float[] best = new float[ps.length];
-            int[] bestRow = new int[ps.length];
-            idx.scoreProducts(q, ps, best, bestRow);
-            for (int j = 0; j < ps.length; j++) {
-                int i = unscored.get(j);
-                if (bestRow[j] >= 0) {
-                    rows[i] = bestRow[j];
-                    scores[i] = best[j];
-                    relevance[i] = mode == Mode.LOOK ? scores[i] : relevance[i];
-                }
+        return new Ranked(products, rows, scores, relevance, matched, looser, m, q);
+    }
+
+    /** A candidate's row before its look score is worked out. */
+    private static final int UNSCORED = -2;
+
+    /**
+     * Works out the look score and best photo of the candidates at {@code positions} that only the words
+     * found (one dot product per photo), in place: a page needs them, the ranking did not.
+     */
+    private static void scoreLazily(VectorIndex idx, Ranked ranked, List<Integer> positions) {
+        List<Integer> todo = new ArrayList<>();
+        for (int i : positions) {
+            if (ranked.rows()[i] == UNSCORED) {
+                todo.add(i);
             }
         }
-        return new Ranked(products, rows, scores, relevance, matched, looser, m);
+        if (todo.isEmpty()) {
+            return;
+        }
+        int[] ps = todo.stream().mapToInt(i -> ranked.products()[i]).toArray();
+        float[] best = new float[ps.length];
+        int[] bestRow = new int[ps.length];
+        idx.scoreProducts(ranked.look(), ps, best, bestRow);
+        for (int j = 0; j < ps.length; j++) {
+            int i = todo.get(j);
+            ranked.rows()[i] = bestRow[j] >= 0 ? bestRow[j] : idx.firstRow(ps[j]);
+            ranked.scores()[i] = bestRow[j] >= 0 ? best[j] : 0f;
+        }
     }
 
     /**
@@ -522,7 +524,8 @@ public final class SearchService {
         for (int i = 0; i < kept; i++) {
             relevance[i] = scores[i];
         }
-        return new Ranked(Arrays.copyOf(ps, kept), Arrays.copyOf(rs, kept), scores, relevance, matched, kept < c, kept);
+        return new Ranked(Arrays.copyOf(ps, kept), Arrays.copyOf(rs, kept), scores, relevance, matched, kept < c, kept,
+                null);
     }
 
     /** The query's look: the product's photo and/or the text, steered away from the unwanted words. */
@@ -570,6 +573,7 @@ public final class SearchService {
             kept.sort(byPrice);
         } else if (query.diverse() && kept.size() > 1) {
             int pool = Math.min(kept.size(), 3 * (offset + limit));
+            scoreLazily(idx, ranked, kept.subList(0, pool));
             float[][] vectors = new float[pool][];
             double[] relevance = new double[pool];
             for (int i = 0; i < pool; i++) {
@@ -586,6 +590,7 @@ public final class SearchService {
         }
         int total = kept.size();
         List<Integer> pageRows = kept.subList(Math.min(offset, total), Math.min(offset + limit, total));
+        scoreLazily(idx, ranked, pageRows);
         Map<String, WordMatch> explained = Map.of();
         WordSearch w = wordsIfAny(idx);
         if (w != null && !text.wantedTerms().isEmpty() && query.mode() != Mode.LOOK && !pageRows.isEmpty()) {
@@ -676,7 +681,7 @@ public final class SearchService {
     }
 
     /** A copy of the words index in memory, made for the vector index {@code idx}. */
-    private record WordsCopy(VectorIndex idx, WordIndex words) {}
+    private record WordsCopy(VectorIndex idx, WordIndex words, int[] productAt) {}
 
     /** The largest catalogue whose words {@link #prepareWords} copies into memory (about 8 bytes a word). */
     public static final int WORDS_IN_MEMORY_LIMIT = 250_000;
@@ -698,7 +703,12 @@ public final class SearchService {
         if (w == null || idx.productTotal() > WORDS_IN_MEMORY_LIMIT || !w.present()) {
             return false;
         }
-        wordsCopy = new WordsCopy(idx, w.inMemory());
+        WordIndex inMemory = w.inMemory();
+        int[] productAt = new int[inMemory.size()];
+        for (int i = 0; i < productAt.length; i++) {
+            productAt[i] = idx.indexOf(inMemory.productId(i));
+        }
+        wordsCopy = new WordsCopy(idx, inMemory, productAt);
         return true;
     }
 
@@ -875,7 +885,8 @@ public final class SearchService {
             }
         }
         List<List<String>> matched = new ArrayList<>(java.util.Collections.nCopies(m, List.<String>of()));
-        Ranked all = new Ranked(Arrays.copyOf(ps, m), Arrays.copyOf(rs, m), new float[m], new double[m], matched, false, m);
+        Ranked all = new Ranked(Arrays.copyOf(ps, m), Arrays.copyOf(rs, m), new float[m], new double[m], matched, false, m,
+                null);
         Query query = new Query(null, null, false, filter, Mode.LOOK, sort, true, false, null);
         return assemble(idx, all, query, QueryText.parse(null), filter, null, limit, offset);
     }

@@ -69,7 +69,7 @@ class WordsInMemoryTest {
             VectorIndex idx = VectorIndex.load(db, db.findCollection("fake").orElseThrow());
             FakeClip clip = new FakeClip(3, TEXTS);
             AtomicReference<ProductWords> words = new AtomicReference<>(db.words());
-            SearchService s = new SearchService(() -> idx, () -> clip, new SearchService.Settings(0.5, 1.0, 0, 16, 0),
+            SearchService s = new SearchService(() -> idx, () -> clip, new SearchService.Settings(0.5, 1.0, 0.9, 16, 0),
                     id -> List.of(), words::get);
             List<SearchService.Query> queries = new ArrayList<>();
             for (String text : List.of("gold", "gold faucet", "kitchen tap", "brass", "faucet -chrome",
@@ -90,6 +90,24 @@ class WordsInMemoryTest {
             for (int i = 0; i < queries.size(); i++) {
                 assertEquals(fromFts5.get(i), s.search(queries.get(i), 20, 0), queries.get(i).toString());
             }
+            // a product only the words found shows its own look score and best photo, as look alone gives them
+            int checked = 0;
+            for (SearchService.Query q : queries) {
+                if (q.mode() != Mode.BOTH) {
+                    continue;
+                }
+                Map<String, Match> byLook = new java.util.HashMap<>();
+                for (Match m : s.search(q.with(Mode.LOOK, Sort.RELEVANCE, true, false), 400, 0).results()) {
+                    byLook.put(m.product().id(), m);
+                }
+                for (Match m : s.search(q, 300, 0).results()) {
+                    Match look = byLook.get(m.product().id());
+                    assertEquals(look.score(), m.score(), q + " " + m.product().name());
+                    assertEquals(look.imageId(), m.imageId(), q + " " + m.product().name());
+                    checked += m.matched().equals(Match.WORDS) ? 1 : 0;
+                }
+            }
+            assertTrue(checked > 0, "no result found by words alone");
             // the copy answers on its own: without the catalogue's words, only it can
             words.set(null);
             int byWords = 0;
