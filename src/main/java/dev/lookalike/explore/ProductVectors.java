@@ -26,6 +26,20 @@ public record ProductVectors(int dim, String[] ids, Product[] products, float[] 
         return ids.length;
     }
 
+    /** The mean of the product vectors (not normalised). */
+    public float[] mean() {
+        float[] m = new float[dim];
+        for (int r = 0; r < ids.length; r++) {
+            for (int i = 0; i < dim; i++) {
+                m[i] += matrix[r * dim + i];
+            }
+        }
+        for (int i = 0; i < dim; i++) {
+            m[i] /= Math.max(1, ids.length);
+        }
+        return m;
+    }
+
     public float[] row(int i) {
         return java.util.Arrays.copyOfRange(matrix, i * dim, i * dim + dim);
     }

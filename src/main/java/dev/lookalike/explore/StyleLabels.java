@@ -17,12 +17,14 @@ import java.util.Set;
 /**
  * Names clusters without a language model: every candidate word (the vocabulary in {@value #VOCABULARY},
  * the catalogue's category words, and name words that at least {@value #MIN_NAME_PRODUCTS} products share)
- * is embedded once by the model's text tower, and a cluster is named by the words whose text vectors best
- * fit its centroid <em>and</em> set it apart: a word scores its cosine with the centroid minus its mean cosine
- * with all centroids, so "product" or a colour every cluster shares ranks low. The best two distinct words
- * are kept, a third when it scores nearly as well as the second ("gold · curved", "black · leather · bag").
+ * is embedded once by the model's text tower, and each word goes to the cluster whose centroid it has the
+ * highest cosine with. A cluster is named by its own words with the highest cosine, so a word names the
+ * cluster it fits best and a word that fits every cluster ("product") names at most one; a cluster that owns
+ * fewer than two words borrows the next best. The best two distinct words are kept, a third of its own when
+ * its cosine is within 10% of the second's ("gold · curved", "black · leather · bag").
  * Two words are not distinct when one is the other plus "s", or their text vectors are near-identical
- * (cosine ≥ 0.95: "gold" and "golden").
+ * (cosine ≥ 0.95: "gold" and "golden"); of two that are the same word (a plural, or cosine ≥ 0.99) the
+ * shorter is kept.
  */
 public final class StyleLabels {
 
@@ -112,37 +114,54 @@ public final class StyleLabels {
         }
         int w = words.size();
         float[] cos = new float[w * k];
-        double[] mean = new double[w];
+        int[] owner = new int[w];
         for (int i = 0; i < w; i++) {
             for (int c = 0; c < k; c++) {
                 cos[i * k + c] = Dots.dot(wordVectors, i * dim, centroids, c * dim, dim);
-                mean[i] += cos[i * k + c] / k;
+                if (cos[i * k + c] > cos[i * k + owner[i]]) {
+                    owner[i] = c;
+                }
             }
         }
         List<String> labels = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            double[] score = new double[w];
             Integer[] order = new Integer[w];
             for (int i = 0; i < w; i++) {
-                score[i] = k > 1 ? cos[i * k + c] - mean[i] : cos[i * k + c];
                 order[i] = i;
             }
             final int cluster = c;
+            // the words this cluster fits better than any other first, then by cosine
             java.util.Arrays.sort(order, (a, b) -> {
-                int byScore = Double.compare(score[b], score[a]);
-                return byScore != 0 ? byScore : Float.compare(cos[b * k + cluster], cos[a * k + cluster]);
+                boolean ownA = owner[a] == cluster;
+                boolean ownB = owner[b] == cluster;
+                if (ownA != ownB) {
+                    return ownA ? -1 : 1;
+                }
+                return Float.compare(cos[b * k + cluster], cos[a * k + cluster]);
             });
+            double[] score = new double[w];
+            for (int i = 0; i < w; i++) {
+                score[i] = cos[i * k + c];
+            }
             List<Integer> picked = new ArrayList<>();
             for (int i : order) {
+                int same = sameAs(i, picked, words, wordVectors, dim);
+                if (same >= 0) {
+                    // two words that say the very same: the shorter names it ("gold", not "golden")
+                    int j = picked.get(same);
+                    boolean identical = plural(words.get(i), words.get(j))
+                            || Dots.dot(wordVectors, i * dim, wordVectors, j * dim, dim) >= 0.99f;
+                    if (identical && words.get(i).length() < words.get(j).length()) {
+                        picked.set(same, i);
+                    }
+                    continue;
+                }
                 if (picked.size() == 3) {
                     break;
                 }
-                if (!distinct(i, picked, words, wordVectors, dim)) {
-                    continue;
-                }
                 if (picked.size() == 2) {
                     double second = score[picked.get(1)];
-                    if (!(score[i] > 0 && score[i] >= 0.8 * second)) {
+                    if (owner[i] != c || !(score[i] > 0 && score[i] >= 0.9 * second)) {
                         break;
                     }
                 }
@@ -153,17 +172,20 @@ public final class StyleLabels {
         return labels;
     }
 
-    private static boolean distinct(int i, List<Integer> picked, List<String> words, float[] vectors, int dim) {
+    private static boolean plural(String a, String b) {
+        return a.equals(b + "s") || b.equals(a + "s") || a.equals(b + "es") || b.equals(a + "es");
+    }
+
+    /** The position in {@code picked} of a word that says the same as word {@code i}, or -1. */
+    private static int sameAs(int i, List<Integer> picked, List<String> words, float[] vectors, int dim) {
         String a = words.get(i);
-        for (int j : picked) {
+        for (int p = 0; p < picked.size(); p++) {
+            int j = picked.get(p);
             String b = words.get(j);
-            if (a.equals(b + "s") || b.equals(a + "s") || a.equals(b + "es") || b.equals(a + "es")) {
-                return false;
-            }
-            if (Dots.dot(vectors, i * dim, vectors, j * dim, dim) >= 0.95f) {
-                return false;
+            if (plural(a, b) || Dots.dot(vectors, i * dim, vectors, j * dim, dim) >= 0.95f) {
+                return p;
             }
         }
-        return true;
+        return -1;
     }
 }
