@@ -42,9 +42,9 @@ public class GalleryResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(SearchView view);
+        static native TemplateInstance index(SearchView view, StylePages.Strip styles);
 
-        static native TemplateInstance product(ProductView view);
+        static native TemplateInstance product(ProductView view, StylePages.Line style);
 
         static native TemplateInstance error(int status, String message);
     }
@@ -91,18 +91,21 @@ public class GalleryResource {
     private final Serving serving;
     private final PhotoSearch photos;
     private final ServeConfig.Web web;
+    private final Styles styles;
 
     @Inject
-    GalleryResource(Serving serving, PhotoSearch photos, ServeConfig config) {
+    GalleryResource(Serving serving, PhotoSearch photos, ServeConfig config, Styles styles) {
         this.serving = serving;
         this.photos = photos;
         this.web = config.web();
+        this.styles = styles;
     }
 
     @GET
     public Response home(@RestQuery String q, @RestQuery String like, @RestQuery String cheaper,
                          @RestQuery String photo, @RestQuery("image_url") String imageUrl,
-                         @RestQuery String offset, @BeanParam FilterParams filters, @BeanParam RankParams rank) {
+                         @RestQuery String offset, @BeanParam FilterParams filters, @BeanParam RankParams rank,
+                         @RestQuery String cluster, @RestQuery String near) {
         LiveSearch live = serving.ready();
         SearchService service = live.service();
         Facets facets = service.facets();
@@ -126,7 +129,8 @@ public class GalleryResource {
                 .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
                 .with("category", Params.text(filters.category)).with("mode", Params.text(rank.mode))
                 .with("sort", Params.text(rank.sort)).with("floor", Params.text(rank.floor))
-                .with("diverse", Params.text(rank.diverse));
+                .with("diverse", Params.text(rank.diverse))
+                .with("cluster", Params.text(cluster)).with("near", Params.text(near)); // browse by style
         Links.Query filterState = new Links.Query("/")
                 .with("min_price", Params.text(filters.minPrice)).with("max_price", Params.text(filters.maxPrice))
                 .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
@@ -162,6 +166,12 @@ public class GalleryResource {
                         : "Like " + likeCard.name() + ", but “" + text + "”";
                 page = service.search(new SearchService.Query(text, likeId, cheaperOnly, filter)
                         .with(ranking.mode(), ranking.sort(), ranking.all(), ranking.diverse()), n, skip);
+            } else if (Params.text(cluster) != null || Params.text(near) != null) {
+                // browse by style: one style's products, or a place on the map (StylePages)
+                StylePages.Browse b = StylePages.browse(live, styles.of(live), Params.text(cluster), Params.text(near),
+                        filter, n, skip).orElseThrow();
+                heading = b.heading();
+                page = b.page();
             } else {
                 heading = "All products";
                 page = service.browse(filter, ranking.sort(), n, skip);
@@ -210,7 +220,10 @@ public class GalleryResource {
                         ranking.mode().label()),
                 ranking.all(), heading, likeCard, message, cards, skip + 1, skip + cards.size(), page.total(), prev,
                 next, clearLike, toggle, looser, closer, filtered);
-        return Response.status(status).entity(Templates.index(view)).build();
+        // the "Browse by style" strip: on the plain home page only
+        boolean plain = !searching && Params.text(cluster) == null && Params.text(near) == null && skip == 0;
+        StylePages.Strip strip = plain && status == 200 ? StylePages.strip(live, styles.of(live)) : null;
+        return Response.status(status).entity(Templates.index(view, strip)).build();
     }
 
     @GET
@@ -250,7 +263,8 @@ public class GalleryResource {
                         Links.product(o.productId()))).toList();
         return Templates.product(new ProductView(card, p.description(), p.category(), shopUrl(p.url()),
                 photoList.isEmpty() ? null : photoList.get(0), photoList, offers,
-                similar, similarMessage, cheaper, cheaperMessage, card.likeUrl(), card.cheaperUrl()));
+                similar, similarMessage, cheaper, cheaperMessage, card.likeUrl(), card.cheaperUrl()),
+                StylePages.line(styles.of(live), p.id()));
     }
 
     @POST
