@@ -21,7 +21,7 @@
   var n = 0, ids = [], xs, ys, cl = [], order = [];
   var view = { cx: 0, cy: 0, scale: 1 };
   var cursor = { x: 0, y: 0 };
-  var focused = -1;
+  var focused = -2; // nothing shown yet: the first show() always writes the panel
   var box = null;
   var details = {};
   var dpr = window.devicePixelRatio || 1;
@@ -169,6 +169,9 @@
     var r = canvas.getBoundingClientRect();
     var sx = e.clientX - r.left, sy = e.clientY - r.top;
     drag = { sx: sx, sy: sy, cx: view.cx, cy: view.cy, moved: false, box: e.shiftKey };
+    // the keyboard cursor follows the mouse, so the keys carry on from where it pointed
+    var m = toMap(sx, sy);
+    cursor.x = m[0]; cursor.y = m[1];
     if (e.shiftKey) { box = { x0: sx, y0: sy, x1: sx, y1: sy }; }
   });
   window.addEventListener('mousemove', function (e) {
@@ -231,7 +234,11 @@
     show(nearest(cursor.x, cursor.y, 24));
     draw();
   });
-  canvas.addEventListener('focus', function () { keepCursorInView(); show(nearest(cursor.x, cursor.y, 24)); draw(); });
+  canvas.addEventListener('focus', function () {
+    // focus by Tab shows what the cursor is on; focus by a click keeps what the mouse points at
+    if (!drag) { keepCursorInView(); show(nearest(cursor.x, cursor.y, 24)); }
+    draw();
+  });
   canvas.addEventListener('blur', draw);
 
   function zoomAtCursor(f) { var p = toScreen(cursor.x, cursor.y); zoom(f, p[0], p[1]); }
