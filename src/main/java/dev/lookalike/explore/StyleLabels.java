@@ -20,7 +20,7 @@ import java.util.Set;
  * is embedded once by the model's text tower, and each word goes to the cluster whose centroid it has the
  * highest cosine with. A cluster is named by its own words with the highest cosine, so a word names the
  * cluster it fits best and a word that fits every cluster ("product") names at most one; a cluster that owns
- * fewer than two words borrows the next best. The best two distinct words are kept, a third of its own when
+ * fewer than two words borrows those that fit it most above their mean cosine over all clusters. The best two distinct words are kept, a third of its own when
  * its cosine is within 10% of the second's ("gold · curved", "black · leather · bag").
  * Two words are not distinct when one is the other plus "s", or their text vectors are near-identical
  * (cosine ≥ 0.95: "gold" and "golden"); of two that are the same word (a plural, or cosine ≥ 0.99) the
@@ -115,9 +115,11 @@ public final class StyleLabels {
         int w = words.size();
         float[] cos = new float[w * k];
         int[] owner = new int[w];
+        double[] mean = new double[w];
         for (int i = 0; i < w; i++) {
             for (int c = 0; c < k; c++) {
                 cos[i * k + c] = Dots.dot(wordVectors, i * dim, centroids, c * dim, dim);
+                mean[i] += cos[i * k + c] / k;
                 if (cos[i * k + c] > cos[i * k + owner[i]]) {
                     owner[i] = c;
                 }
@@ -130,14 +132,19 @@ public final class StyleLabels {
                 order[i] = i;
             }
             final int cluster = c;
-            // the words this cluster fits better than any other first, then by cosine
+            // the words this cluster fits better than any other first, by cosine; then the others by how much
+            // better they fit this cluster than the clusters on average, so a cluster that owns no word still
+            // gets the words that set it apart, not the ones every cluster fits
             java.util.Arrays.sort(order, (a, b) -> {
                 boolean ownA = owner[a] == cluster;
                 boolean ownB = owner[b] == cluster;
                 if (ownA != ownB) {
                     return ownA ? -1 : 1;
                 }
-                return Float.compare(cos[b * k + cluster], cos[a * k + cluster]);
+                if (ownA) {
+                    return Float.compare(cos[b * k + cluster], cos[a * k + cluster]);
+                }
+                return Double.compare(cos[b * k + cluster] - mean[b], cos[a * k + cluster] - mean[a]);
             });
             double[] score = new double[w];
             for (int i = 0; i < w; i++) {
