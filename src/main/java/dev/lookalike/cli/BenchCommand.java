@@ -71,6 +71,16 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
                     + "with its words index (default: ${DEFAULT-VALUE}; 0: no; needs the model).")
     int fusion;
 
+    @CommandLine.Option(names = "--clusters", paramLabel = "N", split = ",",
+            description = "Also time clustering (k-means, k by silhouette, the PCA map) on synthetic catalogues of "
+                    + "these sizes, e.g. 20000,1000000 (default: none).")
+    int[] clusterCounts;
+
+    @CommandLine.Option(names = "--cluster-k", paramLabel = "K", defaultValue = "50",
+            description = "Clusters for --clusters; the synthetic vectors lie around K random centres "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int clusterK;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -103,6 +113,12 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
         ArrayNode search = report.putArray("similar");
         for (int n : vectorCounts) {
             search.add(benchSimilar(n, vectorDim));
+        }
+        if (clusterCounts != null) {
+            ArrayNode clustering = report.putArray("clustering");
+            for (int n : clusterCounts) {
+                clustering.add(ClusterBench.run(n, vectorDim, clusterK));
+            }
         }
         report.put("peak_rss_mib", peakRssMib());
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
