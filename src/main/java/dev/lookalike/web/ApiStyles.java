@@ -30,8 +30,11 @@ final class ApiStyles {
         }
     }
 
-    /** Every style of the serving model's collection, largest first. */
-    record Clusters(String collection, int k, List<Cluster> clusters,
+    /**
+     * Every style of the serving model's collection, largest first; {@code unclustered} counts the products
+     * with an embedded photo that no style holds (embedded since the last {@code lookalike cluster}).
+     */
+    record Clusters(String collection, int k, List<Cluster> clusters, int unclustered,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String message) {}
 
     /** One style and a page of its products, closest to its centroid first (score: cosine with it). */

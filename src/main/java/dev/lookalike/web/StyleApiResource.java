@@ -51,7 +51,8 @@ public class StyleApiResource {
     @Operation(summary = "The styles of the catalogue: groups of products that look alike, largest first",
             description = "Each style has a label from the model's text tower (\"gold · curved\"), its size, where its "
                     + "label goes on the map, photos of its most typical products and the gallery page of its "
-                    + "products. Made by lookalike cluster; empty, with a message, before it has run.")
+                    + "products. Made by lookalike cluster; empty, with a message, before it has run. unclustered counts the "
+                    + "products embedded since, which no style holds yet.")
     @APIResponse(responseCode = "200", description = "The styles")
     public ApiStyles.Clusters clusters() {
         LiveSearch live = serving.ready();
@@ -59,7 +60,11 @@ public class StyleApiResource {
         List<ApiStyles.Cluster> out = map.clusters().stream()
                 .map(c -> ApiStyles.Cluster.of(c, map, live.index())).toList();
         int k = map.isEmpty() ? 0 : map.clusters().get(0).k();
-        return new ApiStyles.Clusters(live.modelName(), k, out, map.isEmpty() ? NOT_CLUSTERED : null);
+        int unclustered = (int) live.index().productsWithPhotos().stream()
+                .filter(p -> map.clusterOf(p.id()).isEmpty()).count();
+        String message = map.isEmpty() ? NOT_CLUSTERED : unclustered > 0 ? unclustered + " products were embedded "
+                + "after the styles were made: run lookalike cluster again to place them" : null;
+        return new ApiStyles.Clusters(live.modelName(), k, out, unclustered, message);
     }
 
     @GET

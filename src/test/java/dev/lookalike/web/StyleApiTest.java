@@ -51,6 +51,7 @@ class StyleApiTest {
         }
         // every product with an embedded photo is in one style (the one whose photo never arrived is not)
         assertEquals(TestShop.PRODUCTS.length + 1, total);
+        assertEquals(0, json.getInt("unclustered"));
         assertNull(json.get("message"));
     }
 
