@@ -58,8 +58,16 @@
     ctx.font = '600 13px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.lineJoin = 'round';
+    // largest styles first (the API's order); a label that would overlap one already drawn waits for a closer zoom
+    var placed = [];
     labels.forEach(function (l) {
       var p = toScreen(l.x, l.y);
+      var w = ctx.measureText(l.label).width + 6;
+      var box = { x0: p[0] - w / 2, x1: p[0] + w / 2, y0: p[1] - 14, y1: p[1] + 4 };
+      if (placed.some(function (b) { return b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1; })) {
+        return;
+      }
+      placed.push(box);
       ctx.lineWidth = 4;
       ctx.strokeStyle = 'rgba(255,255,255,0.9)';
       ctx.strokeText(l.label, p[0], p[1]);
