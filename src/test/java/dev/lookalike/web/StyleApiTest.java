@@ -51,8 +51,14 @@ class StyleApiTest {
         }
         // every product with an embedded photo is in one style (the one whose photo never arrived is not)
         assertEquals(TestShop.PRODUCTS.length + 1, total);
-        assertEquals(0, json.getInt("unclustered"));
-        assertNull(json.get("message"));
+        // products embedded after the run (LiveReloadTest adds one to this shared shop) are counted, not placed
+        int unclustered = json.getInt("unclustered");
+        assertTrue(unclustered >= 0);
+        if (unclustered == 0) {
+            assertNull(json.get("message"));
+        } else {
+            assertTrue(json.getString("message").contains(unclustered + " products were embedded after"), json.prettify());
+        }
     }
 
     @Test
@@ -106,6 +112,33 @@ class StyleApiTest {
         given().get("/api/clusters/999999").then().statusCode(404);
         given().get("/api/clusters/red").then().statusCode(404);
         given().queryParam("limit", 0).get("/api/clusters/1").then().statusCode(400);
+    }
+
+    @Test
+    void theGalleryPagesOfAPlaceOnTheMapAndOfAStyle() {
+        // the whole map: every clustered product, nearest the centre first
+        String all = given().queryParam("near", "0,0,5").get("/").then().statusCode(200).extract().asString();
+        assertTrue(all.contains("Near each other on the map"), all);
+        assertTrue(all.contains("of <span data-total>" + (TestShop.PRODUCTS.length + 1) + "</span>"), all);
+        // a style's page keeps its style on the next page's link, and the shop filter applies
+        JsonPath styles = ApiTest.ok(given().get("/api/clusters"));
+        long id = styles.getLong("clusters[0].id");
+        int size = styles.getInt("clusters[0].size");
+        String page = given().queryParam("cluster", id).get("/").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("Style: " + styles.getString("clusters[0].label")), page);
+        assertTrue(page.contains("of <span data-total>" + size + "</span>"), page);
+        assertTrue(page.contains("cluster=" + id + "&amp;offset=6") == (size > 6), "the next page keeps the style");
+        String kitchen = given().queryParam("cluster", id).queryParam("shop", TestShop.KITCHEN).get("/").then()
+                .statusCode(200).extract().asString();
+        assertFalse(kitchen.contains("<p class=\"card-shop\">Home &amp; Garden &lt;Outlet&gt;</p>"),
+                "only the kitchen shop's products");
+        assertTrue(kitchen.contains("<p class=\"card-shop\">" + TestShop.KITCHEN + "</p>")
+                || kitchen.contains("Nothing matches"), kitchen);
+        // bad input is a clear 400, an unknown style a 404
+        String bad = given().queryParam("near", "left,up").get("/").then().statusCode(400).extract().asString();
+        assertTrue(bad.contains("near must be x,y,r"), bad);
+        given().queryParam("near", "0,0,-1").get("/").then().statusCode(400);
+        given().queryParam("cluster", "424242").get("/").then().statusCode(404);
     }
 
     @Test
