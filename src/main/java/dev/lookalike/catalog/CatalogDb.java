@@ -31,18 +31,20 @@ public final class CatalogDb implements AutoCloseable {
 
     /** Append-only: a released migration is never edited, a new one is added at the end. */
     static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
-            "V003__crawl.sql", "V004__words.sql");
+            "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql");
 
     private final Path file;
     private final Connection conn;
     private final boolean readOnly;
     private final ProductWords words;
+    private final ClusterStore clusters;
 
     private CatalogDb(Path file, Connection conn, boolean readOnly) {
         this.file = file;
         this.conn = conn;
         this.readOnly = readOnly;
         this.words = new ProductWords(this);
+        this.clusters = new ClusterStore(this);
     }
 
     /**
@@ -197,6 +199,11 @@ public final class CatalogDb implements AutoCloseable {
     /** The words (full-text) index over the products' text. */
     public ProductWords words() {
         return words;
+    }
+
+    /** The clusters and map of browse by style. */
+    public ClusterStore clusters() {
+        return clusters;
     }
 
     /** The shared connection, for {@link CrawlStore}: use it only while holding this object's lock. */

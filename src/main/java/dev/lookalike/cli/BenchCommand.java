@@ -81,6 +81,16 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
             description = "Where the int8 scan benchmark writes its derived vector files (default: ${DEFAULT-VALUE}).")
     Path vectorDir;
 
+    @CommandLine.Option(names = "--clusters", paramLabel = "N", split = ",",
+            description = "Also time clustering (k-means, k by silhouette, the PCA map) on synthetic catalogues of "
+                    + "these sizes, e.g. 20000,1000000 (default: none).")
+    int[] clusterCounts;
+
+    @CommandLine.Option(names = "--cluster-k", paramLabel = "K", defaultValue = "50",
+            description = "Clusters for --clusters; the synthetic vectors lie around K random centres "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int clusterK;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -118,6 +128,12 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
         for (int n : vectorCounts) {
             if (n <= floatScanMax) {
                 search.add(benchSimilar(n, vectorDim));
+            }
+        }
+        if (clusterCounts != null) {
+            ArrayNode clustering = report.putArray("clustering");
+            for (int n : clusterCounts) {
+                clustering.add(ClusterBench.run(n, vectorDim, clusterK));
             }
         }
         report.put("peak_rss_mib", peakRssMib());

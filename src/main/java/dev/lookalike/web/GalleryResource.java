@@ -46,9 +46,9 @@ public class GalleryResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(SearchView view);
+        static native TemplateInstance index(SearchView view, StylePages.Strip styles);
 
-        static native TemplateInstance product(ProductView view);
+        static native TemplateInstance product(ProductView view, StylePages.Line style);
 
         static native TemplateInstance error(int status, String message, String q);
     }
@@ -114,19 +114,21 @@ public class GalleryResource {
     private final Serving serving;
     private final PhotoSearch photos;
     private final ServeConfig.Web web;
+    private final Styles styles;
 
     @Inject
-    GalleryResource(Serving serving, PhotoSearch photos, ServeConfig config) {
+    GalleryResource(Serving serving, PhotoSearch photos, ServeConfig config, Styles styles) {
         this.serving = serving;
         this.photos = photos;
         this.web = config.web();
+        this.styles = styles;
     }
 
     @GET
     public Response home(@RestQuery String q, @RestQuery String like, @RestQuery String cheaper,
                          @RestQuery String photo, @RestQuery("image_url") String imageUrl, @RestQuery String crop,
                          @RestQuery String offset, @BeanParam FilterParams filters, @BeanParam RankParams rank,
-                         @Context UriInfo uri) {
+                         @RestQuery String cluster, @RestQuery String near, @Context UriInfo uri) {
         LiveSearch live = serving.ready();
         SearchService service = live.service();
         Facets facets = service.facets();
@@ -159,7 +161,8 @@ public class GalleryResource {
                 .with("shop", Params.text(filters.shop)).with("brand", Params.text(filters.brand))
                 .with("category", Params.text(filters.category)).with("mode", Params.text(rank.mode))
                 .with("sort", Params.text(rank.sort)).with("floor", Params.text(rank.floor))
-                .with("diverse", Params.text(rank.diverse)).with("crop", cropText);
+                .with("diverse", Params.text(rank.diverse)).with("crop", cropText)
+                .with("cluster", Params.text(cluster)).with("near", Params.text(near)); // browse by style
         // one address per state: empty fields (a form sent without JavaScript) and a slider left at "any" go
         if (!clean(uri.getRequestUri().getRawQuery(), max != null && max >= ceiling)) {
             return Response.seeOther(URI.create(state.copy().with("offset", skip > 0 ? skip : null).toString())).build();
@@ -206,6 +209,12 @@ public class GalleryResource {
                         : "Like " + likeCard.name() + ", but “" + text + "”";
                 page = service.search(new SearchService.Query(text, likeId, cheaperOnly, filter)
                         .with(ranking.mode(), ranking.sort(), ranking.all(), ranking.diverse()), n, skip);
+            } else if (Params.text(cluster) != null || Params.text(near) != null) {
+                // browse by style: one style's products, or a place on the map (StylePages)
+                StylePages.Browse b = StylePages.browse(live, styles.of(live), Params.text(cluster), Params.text(near),
+                        filter, n, skip).orElseThrow();
+                heading = b.heading();
+                page = b.page();
             } else {
                 heading = "All products";
                 page = service.browse(filter, ranking.sort(), n, skip);
@@ -255,7 +264,10 @@ public class GalleryResource {
                 next, clearLike, toggle, looser, closer, filtered, status, cropText, searchPhoto,
                 placeholder(service), WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl,
                 description(heading, page.total()));
-        return Response.status(status).entity(Templates.index(view)).build();
+        // the "Browse by style" strip: on the plain home page only
+        boolean plain = !searching && Params.text(cluster) == null && Params.text(near) == null && skip == 0;
+        StylePages.Strip strip = plain && status == 200 ? StylePages.strip(live, styles.of(live)) : null;
+        return Response.status(status).entity(Templates.index(view, strip)).build();
     }
 
     /** The home page for a request whose paging or flags cannot be read: the form as sent, the reason. */
@@ -274,7 +286,7 @@ public class GalleryResource {
                 false, "Search", null, WebProblem.forShopper(e.getMessage()), List.of(), 1, 0, 0, null, null, null,
                 null, null, null, false, e.status(), null, null, placeholder(serving.ready().service()),
                 WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl, "Search the catalogue by look.");
-        return Response.status(e.status()).entity(Templates.index(view)).build();
+        return Response.status(e.status()).entity(Templates.index(view, null)).build();
     }
 
     /**
@@ -421,7 +433,7 @@ public class GalleryResource {
         return Templates.product(new ProductView(card, p.description(), p.category(), shopUrl(p.url()),
                 photoList.isEmpty() ? null : photoList.get(chosen), photoList, offers,
                 similar, similarMessage, cheaper, cheaperMessage, card.likeUrl(), card.cheaperUrl(),
-                metaDescription(p)));
+                metaDescription(p)), StylePages.line(styles.of(live), p.id()));
     }
 
     /** A product photo: its main rendition at the widths a page column needs, with its shown size. */

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Vectors another process adds to the catalogue are served without a restart. */
@@ -54,5 +55,12 @@ class LiveReloadTest {
         List<String> similar = given().get("/api/products/" + TestShop.id("blue-bowl") + "/similar?limit=3")
                 .then().statusCode(200).extract().jsonPath().getList("results.id");
         assertEquals(twin, similar.get(0));
+        // no style holds it until lookalike cluster runs again, and the API says so
+        io.restassured.path.json.JsonPath styles = given().get("/api/clusters").then().statusCode(200).extract()
+                .jsonPath();
+        assertTrue(styles.getInt("unclustered") >= 1, styles.prettify());
+        assertTrue(styles.getString("message").contains("run lookalike cluster again"), styles.prettify());
+        String page = given().get("/products/" + twin).then().statusCode(200).extract().asString();
+        assertFalse(page.contains("class=\"style-line\""), "a product in no style has no style line");
     }
 }

@@ -8,6 +8,7 @@ import dev.lookalike.embed.EmbedRun;
 import dev.lookalike.embed.ImageDecoder;
 import dev.lookalike.embed.ModelLocator;
 import dev.lookalike.embed.ProgressListener;
+import dev.lookalike.explore.ClusterRun;
 import dev.lookalike.scrape.PhotoStore;
 
 import javax.imageio.ImageIO;
@@ -64,6 +65,9 @@ public final class TestShop {
     /** The outlet's offer of the kitchen shop's gold tap: the same photo bytes, 110 instead of 140. */
     static final String OUTLET_GOLD_TAP = "outlet-gold-tap";
 
+    /** How many styles the shop is clustered into. */
+    static final int CLUSTERS = 6;
+
     /** A product whose photo could not be fetched. */
     static final String BROKEN_PHOTO = "photo-gone-lamp";
 
@@ -111,6 +115,8 @@ public final class TestShop {
             db.upsertProduct(broken);
             db.linkImage(new ProductImage(broken.id(), url(BROKEN_PHOTO) + "/1.png", null, "HTTP 404 Not Found", 0));
             new EmbedRun(db, model, new ImageDecoder(), 8, 1).run(ProgressListener.NONE);
+            // browse by style: the clusters and map, as `lookalike cluster --k 6` makes them
+            ClusterRun.run(db, db.findCollection(model.name()).orElseThrow(), CLUSTERS, 42, model);
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the test shop: " + e.getMessage(), e);
         }

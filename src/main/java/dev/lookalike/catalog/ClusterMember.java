@@ -1,0 +1,8 @@
+package dev.lookalike.catalog;
+
+/**
+ * A product in a cluster, with its place on the map.
+ *
+ * @param distance 1 − cosine between the product's vector and the cluster's centroid
+ */
+public record ClusterMember(String productId, long clusterId, double distance, double x, double y) {}
