@@ -81,7 +81,7 @@ public class GalleryResource {
                              String prevUrl, String nextUrl, String clearLikeUrl, String cheaperToggleUrl,
                              String looserUrl, String closerUrl, boolean filtered, int status, String crop,
                              SearchPhoto searchPhoto, String placeholder, String maxPhotoSize, long maxPhotoBytes,
-                             String clearUrl, String description) {}
+                             String clearUrl, String description, String cluster, String near) {}
 
     /**
      * The shopper's own photo above its results: its preview's address and the original's size in pixels
@@ -263,7 +263,7 @@ public class GalleryResource {
                 ranking.all(), heading, likeCard, message, cards, skip + 1, skip + cards.size(), page.total(), prev,
                 next, clearLike, toggle, looser, closer, filtered, status, cropText, searchPhoto,
                 placeholder(service), WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl,
-                description(heading, page.total()));
+                description(heading, page.total()), Params.text(cluster), Params.text(near));
         // the "Browse by style" strip: on the plain home page only
         boolean plain = !searching && Params.text(cluster) == null && Params.text(near) == null && skip == 0;
         StylePages.Strip strip = plain && status == 200 ? StylePages.strip(live, styles.of(live)) : null;
@@ -285,7 +285,7 @@ public class GalleryResource {
                 modes(Params.text(rank.mode) == null ? "both" : rank.mode),
                 false, "Search", null, WebProblem.forShopper(e.getMessage()), List.of(), 1, 0, 0, null, null, null,
                 null, null, null, false, e.status(), null, null, placeholder(serving.ready().service()),
-                WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl, "Search the catalogue by look.");
+                WebProblem.size(photos.maxBytes()), photos.maxBytes(), clearUrl, "Search the catalogue by look.", null, null);
         return Response.status(e.status()).entity(Templates.index(view, null)).build();
     }
 

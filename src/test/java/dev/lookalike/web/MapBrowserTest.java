@@ -75,7 +75,7 @@ class MapBrowserTest {
             assertTrue(GalleryBrowserTest.cardNames(driver).contains("Crimson mug"));
 
             driver.get(base + "?cluster=987654");
-            assertTrue(driver.findElement(By.cssSelector(".status")).getText().contains("That style is gone"));
+            assertTrue(driver.findElement(By.cssSelector(".error-message")).getText().contains("That style is gone"));
         } finally {
             driver.quit();
         }

@@ -128,15 +128,15 @@ class StyleApiTest {
         assertTrue(page.contains("Style: " + styles.getString("clusters[0].label")), page);
         assertTrue(page.contains("of <span data-total>" + size + "</span>"), page);
         assertTrue(page.contains("cluster=" + id + "&amp;offset=6") == (size > 6), "the next page keeps the style");
+        assertTrue(page.contains("<input type=\"hidden\" name=\"cluster\" value=\"" + id + "\">"),
+                "the filter form keeps the style");
         String kitchen = given().queryParam("cluster", id).queryParam("shop", TestShop.KITCHEN).get("/").then()
                 .statusCode(200).extract().asString();
-        assertFalse(kitchen.contains("<p class=\"card-shop\">Home &amp; Garden &lt;Outlet&gt;</p>"),
-                "only the kitchen shop's products");
-        assertTrue(kitchen.contains("<p class=\"card-shop\">" + TestShop.KITCHEN + "</p>")
-                || kitchen.contains("Nothing matches"), kitchen);
+        assertFalse(shows(kitchen, "Home &amp; Garden &lt;Outlet&gt;"), "only the kitchen shop's products");
+        assertTrue(shows(kitchen, TestShop.KITCHEN) || kitchen.contains("Nothing matches"), kitchen);
         // bad input is a clear 400, an unknown style a 404
         String bad = given().queryParam("near", "left,up").get("/").then().statusCode(400).extract().asString();
-        assertTrue(bad.contains("near must be x,y,r"), bad);
+        assertTrue(bad.contains("Near must be x,y,r"), bad); // in the error page's shopper words
         given().queryParam("near", "0,0,-1").get("/").then().statusCode(400);
         given().queryParam("cluster", "424242").get("/").then().statusCode(404);
     }
@@ -146,5 +146,11 @@ class StyleApiTest {
         String doc = given().get("/q/openapi").asString();
         assertTrue(doc.contains("/api/clusters/{id}") && doc.contains("/api/map") && doc.contains("/api/clusters:"),
                 "OpenAPI lists the style endpoints");
+    }
+
+    /** Whether a card on the page names this shop (after its brand, when it has one). */
+    private static boolean shows(String html, String shop) {
+        return java.util.regex.Pattern.compile("<p class=\"card-shop\">(<span class=\"card-brand\">[^<]*</span> · )?"
+                + java.util.regex.Pattern.quote(shop) + "</p>").matcher(html).find();
     }
 }
