@@ -118,13 +118,15 @@ public final class VectorIndex {
     /**
      * Reads the collection's vectors and the products that show them (removed products left out). The
      * float32 rows come from the derived vector file beside the catalogue (or, when its folder cannot be
-     * written, in the temp folder) while its stamp matches the catalogue's vectors; otherwise from the
+     * written or the catalogue is open read-only, in the temp folder) while its stamp matches the catalogue's vectors; otherwise from the
      * catalogue, writing the file again on the way. Where no file can be written they stay on the heap.
      *
      * @throws IllegalStateException when the collection mixes vector lengths
      */
     public static VectorIndex load(CatalogDb db, Collection collection) {
+        // a catalogue opened read-only (a baked deployment, LOOKALIKE_READ_ONLY) gets nothing written beside it
         List<Path> files = db.file() == null || collection.id() < 0 ? List.of()
+                : db.isReadOnly() ? List.of(VectorFile.inTemp(db.file(), collection.id()))
                 : List.of(VectorFile.beside(db.file(), collection.id()), VectorFile.inTemp(db.file(), collection.id()));
         return load(db, collection, files, HEAP_FLOATS);
     }
