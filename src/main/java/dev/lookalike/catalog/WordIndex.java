@@ -69,6 +69,8 @@ public final class WordIndex implements WordSearch {
     private final Map<String, long[]> postings;
     /** Per {@link #EXACT_COLUMNS} column, per document: its token count (at most 255). */
     private final byte[][] exactLength;
+    /** Whether this connection's temp schema holds the query tokenizer's tables yet. */
+    private boolean tokenizerReady;
     private final Map<String, String[]> tokens = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
@@ -428,20 +430,23 @@ public final class WordIndex implements WordSearch {
         if (!ProductWords.hasWord(cleaned)) {
             return List.of();
         }
-        Term whole = term(cleaned);
-        if (whole == null) {
+        String[] tokens = tokenize(cleaned);
+        long[] first = tokens.length == 0 ? null : postings.get(tokens[0]);
+        if (first == null) {
             return List.of();
         }
-        // candidates: the text's tokens are the whole of the name, the sku or one of their joined forms
+        // candidates: the text's tokens are the whole of the name, the sku or one of their joined forms, so
+        // its first token stands first there and the field holds as many tokens (checked before the rest)
         Set<Integer> candidates = new HashSet<>();
-        for (int d : whole.docs) {
-            for (long key : whole.allStartsIn(d, postings)) {
-                int column = column(key);
-                int slot = Arrays.binarySearch(EXACT_COLUMNS, column);
-                if (slot >= 0 && (key & MAX_OFFSET) == 0
-                        && Byte.toUnsignedInt(exactLength[slot][d]) == whole.tokens.length) {
-                    candidates.add(d);
-                }
+        for (long key : first) {
+            if ((key & MAX_OFFSET) != 0) {
+                continue;
+            }
+            int slot = Arrays.binarySearch(EXACT_COLUMNS, column(key));
+            int d = (int) (key >>> DOC_SHIFT);
+            if (slot >= 0 && Byte.toUnsignedInt(exactLength[slot][d]) == tokens.length
+                    && continues(tokens, key, postings)) {
+                candidates.add(d);
             }
         }
         if (candidates.isEmpty()) {
@@ -605,11 +610,14 @@ public final class WordIndex implements WordSearch {
         String[] out;
         synchronized (db) {
             out = db.query(() -> {
-                try (Statement st = db.connection().createStatement()) {
-                    st.execute("CREATE VIRTUAL TABLE IF NOT EXISTS " + QUERY_TABLE + " USING fts5(q, tokenize='"
-                            + ProductWords.TOKENIZER + "')");
-                    st.execute("CREATE VIRTUAL TABLE IF NOT EXISTS " + QUERY_VOCAB + " USING fts5vocab(temp, "
-                            + QUERY_TABLE.substring("temp.".length()) + ", instance)");
+                if (!tokenizerReady) {
+                    try (Statement st = db.connection().createStatement()) {
+                        st.execute("CREATE VIRTUAL TABLE IF NOT EXISTS " + QUERY_TABLE + " USING fts5(q, tokenize='"
+                                + ProductWords.TOKENIZER + "')");
+                        st.execute("CREATE VIRTUAL TABLE IF NOT EXISTS " + QUERY_VOCAB + " USING fts5vocab(temp, "
+                                + QUERY_TABLE.substring("temp.".length()) + ", instance)");
+                    }
+                    tokenizerReady = true;
                 }
                 try (PreparedStatement insert = db.connection().prepareStatement(
                         "INSERT INTO " + QUERY_TABLE + "(rowid, q) VALUES (1, ?)");
