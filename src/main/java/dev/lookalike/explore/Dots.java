@@ -1,16 +1,15 @@
 package dev.lookalike.explore;
 
+import dev.lookalike.search.Scan;
+
 import java.util.stream.IntStream;
 
 /**
  * The hot loop of clustering: for each row of a matrix of unit vectors, the centroid with the highest dot
- * product. SIMD through {@link DotsKernel} when the JVM has the Vector API module (as {@code search/Scan}),
- * plain Java otherwise; large matrices are split over the cores.
+ * product, through search's dot product ({@link Scan#dot}: SIMD when the JVM has the Vector API module);
+ * large matrices are split over the cores.
  */
 final class Dots {
-
-    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("lookalike.scalar-scan");
 
     /** Below this many multiply-adds one thread is faster than several. */
     private static final long PARALLEL_THRESHOLD = 1L << 22;
@@ -55,22 +54,8 @@ final class Dots {
         }
     }
 
-    /** The dot product of {@code a[ai..ai+dim)} and {@code b[bi..bi+dim)}. */
+    /** The dot product of {@code a[ai..ai+dim)} and {@code b[bi..bi+dim)}: search's own kernel. */
     static float dot(float[] a, int ai, float[] b, int bi, int dim) {
-        if (SIMD) {
-            return DotsKernel.dot(a, ai, b, bi, dim);
-        }
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < dim; i += 4) {
-            s0 += a[ai + i] * b[bi + i];
-            s1 += a[ai + i + 1] * b[bi + i + 1];
-            s2 += a[ai + i + 2] * b[bi + i + 2];
-            s3 += a[ai + i + 3] * b[bi + i + 3];
-        }
-        for (; i < dim; i++) {
-            s0 += a[ai + i] * b[bi + i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return Scan.dot(a, ai, b, bi, dim);
     }
 }

@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
  * Uses SIMD ({@link VectorKernel}) when the JVM has the Vector API module, plain Java otherwise, and
  * splits large matrices over the cores.
  */
-final class Scan {
+public final class Scan {
 
     /** Whether this JVM was started with {@code --add-modules jdk.incubator.vector}. */
     static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
@@ -64,7 +64,7 @@ final class Scan {
 
     private void scalar(float[] q, float[] out, int from, int to) {
         for (int r = from; r < to; r++) {
-            out[r] = scalarDot(q, matrix, r * dim, dim);
+            out[r] = scalarDot(q, 0, matrix, r * dim, dim);
         }
     }
 
@@ -73,20 +73,28 @@ final class Scan {
      * as {@link #scores} sums each row, so a row re-scored alone gets the scan's score bit for bit.
      */
     static float dot(float[] q, float[] m, int base, int dim) {
-        return SIMD ? VectorKernel.dot(q, m, base, dim) : scalarDot(q, m, base, dim);
+        return dot(q, 0, m, base, dim);
     }
 
-    private static float scalarDot(float[] q, float[] m, int base, int d) {
+    /**
+     * The dot product of {@code a[ai..ai+dim)} and {@code b[bi..bi+dim)}, with SIMD when the JVM has the
+     * Vector API module: the kernel search scans with, for other features' loops over unit vectors.
+     */
+    public static float dot(float[] a, int ai, float[] b, int bi, int dim) {
+        return SIMD ? VectorKernel.dot(a, ai, b, bi, dim) : scalarDot(a, ai, b, bi, dim);
+    }
+
+    private static float scalarDot(float[] a, int ai, float[] b, int bi, int d) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < d; i += 4) {
-            s0 += q[i] * m[base + i];
-            s1 += q[i + 1] * m[base + i + 1];
-            s2 += q[i + 2] * m[base + i + 2];
-            s3 += q[i + 3] * m[base + i + 3];
+            s0 += a[ai + i] * b[bi + i];
+            s1 += a[ai + i + 1] * b[bi + i + 1];
+            s2 += a[ai + i + 2] * b[bi + i + 2];
+            s3 += a[ai + i + 3] * b[bi + i + 3];
         }
         for (; i < d; i++) {
-            s0 += q[i] * m[base + i];
+            s0 += a[ai + i] * b[bi + i];
         }
         return (s0 + s1) + (s2 + s3);
     }

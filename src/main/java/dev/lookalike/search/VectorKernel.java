@@ -27,6 +27,11 @@ final class VectorKernel {
 
     /** The dot product of {@code q} with the {@code dim} floats of {@code m} from {@code base}. */
     static float dot(float[] q, float[] m, int base, int dim) {
+        return dot(q, 0, m, base, dim);
+    }
+
+    /** The dot product of {@code a[ai..ai+dim)} and {@code b[bi..bi+dim)}. */
+    static float dot(float[] a, int ai, float[] b, int bi, int dim) {
         int lanes = SPECIES.length();
         int bound = dim - dim % (2 * lanes);
         FloatVector a0 = FloatVector.zero(SPECIES);
@@ -34,12 +39,13 @@ final class VectorKernel {
         int i = 0;
         // two accumulators keep two FMA chains in flight
         for (; i < bound; i += 2 * lanes) {
-            a0 = FloatVector.fromArray(SPECIES, q, i).fma(FloatVector.fromArray(SPECIES, m, base + i), a0);
-            a1 = FloatVector.fromArray(SPECIES, q, i + lanes).fma(FloatVector.fromArray(SPECIES, m, base + i + lanes), a1);
+            a0 = FloatVector.fromArray(SPECIES, a, ai + i).fma(FloatVector.fromArray(SPECIES, b, bi + i), a0);
+            a1 = FloatVector.fromArray(SPECIES, a, ai + i + lanes)
+                    .fma(FloatVector.fromArray(SPECIES, b, bi + i + lanes), a1);
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; i < dim; i++) {
-            s += q[i] * m[base + i];
+            s += a[ai + i] * b[bi + i];
         }
         return s;
     }
