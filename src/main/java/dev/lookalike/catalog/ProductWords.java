@@ -300,8 +300,8 @@ public final class ProductWords implements WordSearch {
 
     /**
      * A copy of the index in memory, as it stands now: the same answers as this object's, without SQL for
-     * {@link #search}, {@link #containingAll} and {@link #containingAny}. Reading it costs about a second
-     * per 20,000 products; it holds about 8 bytes per word of the products' text.
+     * {@link #search}, {@link #containingAll} and {@link #containingAny}. Reading it took 0.3–0.5 s for
+     * 20,000 products here; it holds about 8 bytes per word of the products' text.
      *
      * @throws CatalogException when the index is missing ({@link #present} is false) or cannot be read
      */

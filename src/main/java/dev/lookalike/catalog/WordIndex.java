@@ -201,15 +201,6 @@ public final class WordIndex implements WordSearch {
         return ids.length;
     }
 
-    /** How many term instances it holds (about 8 bytes of memory each). */
-    public long instances() {
-        long n = 0;
-        for (long[] keys : postings.values()) {
-            n += keys.length;
-        }
-        return n;
-    }
-
     // ---------------------------------------------------------------- questions
 
     @Override

@@ -375,28 +375,20 @@ public final class SearchService {
             }
             looser = count < top.eligibleCount();
         }
-        List<WordHit> hits = List.of(); // positions are this index's product indexes
+        // order: look alone, words alone, or both fused by reciprocal rank
         if (mode != Mode.LOOK) {
-            hits = new ArrayList<>();
             WordsCopy copy = wordsCopy;
             int[] productAt = copy != null && copy.idx() == idx ? copy.productAt() : null;
+            int r = 0;
             for (WordHit h : wordHits(idx, w, text)) {
                 int p = productAt != null && h.position() >= 0 ? productAt[h.position()] : idx.indexOf(h.productId());
-                if (p >= 0 && p != self && idx.hasPhoto(p)) {
-                    hits.add(new WordHit(h.productId(), h.score(), p)); // its position now: the product's index here
+                if (p < 0 || p == self || !idx.hasPhoto(p)) {
+                    continue;
                 }
+                double[] f = fused.computeIfAbsent(p, k -> new double[] {0, 0, 0, Double.NEGATIVE_INFINITY, -1});
+                f[1] = 1.0 / (RRF_K + ++r);
+                f[2] = h.score();
             }
-        }
-        // order: look alone, words alone, or both fused by reciprocal rank
-        for (int r = 0; r < hits.size(); r++) {
-            int p = hits.get(r).position();
-            double[] f = fused.get(p);
-            if (f == null) {
-                f = new double[] {0, 0, 0, Double.NEGATIVE_INFINITY, -1};
-                fused.put(p, f);
-            }
-            f[1] = 1.0 / (RRF_K + r + 1);
-            f[2] = hits.get(r).score();
         }
         // the products only the words found score below the cut by look, so they follow every look product
         // their fused score ties with: their own look score is worked out only for what a page shows
