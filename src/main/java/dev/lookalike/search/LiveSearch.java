@@ -45,8 +45,21 @@ public final class LiveSearch implements AutoCloseable {
         }
     }
 
+    /**
+     * How an index of a collection is made: {@link #IN_MEMORY}, or with its look scores asked of a SolrCloud
+     * collection ({@link VectorIndex#remote}).
+     */
+    @FunctionalInterface
+    public interface Indexer {
+        VectorIndex load(CatalogDb db, Collection collection);
+    }
+
+    /** The collection's vectors loaded into this process. */
+    public static final Indexer IN_MEMORY = VectorIndex::load;
+
     private final CatalogDb db;
     private final ClipModel model;
+    private final Indexer indexer;
     private final SearchService service;
     private final Precompute precompute;
     private volatile VectorIndex index;
@@ -55,12 +68,14 @@ public final class LiveSearch implements AutoCloseable {
     private ExecutorService worker;
     private Future<?> pending;
 
-    private LiveSearch(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute) {
+    private LiveSearch(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute,
+                       Indexer indexer) {
         this.db = db;
         this.model = model;
         this.precompute = precompute;
+        this.indexer = indexer;
         this.dataVersion = db.dataVersion();
-        this.index = load(db, model.name());
+        this.index = load();
         this.service = new SearchService(() -> index, () -> model, settings, db::photoErrors, db::words);
         schedule(index, Duration.ZERO);
     }
@@ -76,6 +91,15 @@ public final class LiveSearch implements AutoCloseable {
     public static LiveSearch open(Path catalogue, boolean readOnly, String modelSpec, Path modelCache,
                                   TextPrecision textPrecision, ProgressListener download,
                                   SearchService.Settings settings, Precompute precompute) throws ModelLoadException {
+        return open(catalogue, readOnly, modelSpec, modelCache, textPrecision, download, settings, precompute,
+                IN_MEMORY);
+    }
+
+    /** {@link #open} with the index made by {@code indexer}. */
+    public static LiveSearch open(Path catalogue, boolean readOnly, String modelSpec, Path modelCache,
+                                  TextPrecision textPrecision, ProgressListener download,
+                                  SearchService.Settings settings, Precompute precompute, Indexer indexer)
+            throws ModelLoadException {
         if (!Files.isRegularFile(catalogue)) {
             throw new SearchException("catalogue " + catalogue + " does not exist: import a shop into it first");
         }
@@ -83,7 +107,7 @@ public final class LiveSearch implements AutoCloseable {
         ClipModel model = null;
         try {
             model = new ModelLocator(modelCache, download, textPrecision).load(modelSpec);
-            return new LiveSearch(db, model, settings, precompute);
+            return new LiveSearch(db, model, settings, precompute, indexer);
         } catch (ModelLoadException | RuntimeException e) {
             if (model != null) {
                 model.close();
@@ -95,13 +119,19 @@ public final class LiveSearch implements AutoCloseable {
 
     /** Serves an already open catalogue and model; this object owns and closes both. */
     public static LiveSearch of(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute) {
-        return new LiveSearch(db, model, settings, precompute);
+        return of(db, model, settings, precompute, IN_MEMORY);
     }
 
-    private static VectorIndex load(CatalogDb db, String collection) {
+    /** {@link #of} with the index made by {@code indexer}. */
+    public static LiveSearch of(CatalogDb db, ClipModel model, SearchService.Settings settings, Precompute precompute,
+                                Indexer indexer) {
+        return new LiveSearch(db, model, settings, precompute, indexer);
+    }
+
+    private VectorIndex load() {
         // a catalogue not embedded with this model yet still lists its products, with no vectors
-        Collection c = db.findCollection(collection).orElse(new Collection(-1, collection, null));
-        return VectorIndex.load(db, c);
+        Collection c = db.findCollection(model.name()).orElse(new Collection(-1, model.name(), null));
+        return indexer.load(db, c);
     }
 
     /**
@@ -115,7 +145,7 @@ public final class LiveSearch implements AutoCloseable {
             return false;
         }
         dataVersion = now;
-        index = load(db, model.name());
+        index = load();
         schedule(index, precompute.afterReload());
         return true;
     }

@@ -425,6 +425,31 @@ public final class SameItems {
         return new SameItems(groupOf, members);
     }
 
+    /**
+     * The groups another engine keeps (a Solr collection's {@code group_id}): products with equal keys are
+     * one item, numbered densely by each group's first member as {@link #find} numbers them.
+     */
+    static SameItems ofGroups(String[] keys) {
+        int n = keys.length;
+        Map<String, Integer> numbers = new HashMap<>();
+        int[] groupOf = new int[n];
+        List<List<Integer>> lists = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            Integer g = numbers.putIfAbsent(keys[p], lists.size());
+            if (g == null) {
+                g = lists.size();
+                lists.add(new ArrayList<>());
+            }
+            groupOf[p] = g;
+            lists.get(g).add(p);
+        }
+        int[][] members = new int[lists.size()][];
+        for (int g = 0; g < members.length; g++) {
+            members[g] = lists.get(g).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return new SameItems(groupOf, members);
+    }
+
     private static int root(int[] parent, int p) {
         while (parent[p] != p) {
             parent[p] = parent[parent[p]];

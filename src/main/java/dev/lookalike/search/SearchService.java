@@ -354,9 +354,7 @@ public final class SearchService {
                     }
                 }
             }
-            java.util.BitSet holds = in;
-            java.util.function.IntPredicate eligible = out.isEmpty() && holds == null ? null
-                    : p -> !out.get(p) && (holds == null || holds.get(p));
+            Eligible eligible = out.isEmpty() && in == null ? null : new Eligible(out, in);
             VectorIndex.ScoredProducts top = idx.scoreTop(q, RelevanceCut.WINDOW, eligible);
             float cut = query.all() ? Float.NEGATIVE_INFINITY
                     : RelevanceCut.threshold(Arrays.copyOf(top.scores(), top.count()), top.count(),
@@ -566,12 +564,13 @@ public final class SearchService {
         } else if (query.diverse() && kept.size() > 1) {
             int pool = Math.min(kept.size(), 3 * (offset + limit));
             scoreLazily(idx, ranked, kept.subList(0, pool));
-            float[][] vectors = new float[pool][];
+            int[] poolRows = new int[pool];
             double[] relevance = new double[pool];
             for (int i = 0; i < pool; i++) {
-                vectors[i] = idx.rowVector(ranked.rows()[kept.get(i)]);
+                poolRows[i] = ranked.rows()[kept.get(i)];
                 relevance[i] = ranked.relevance()[kept.get(i)];
             }
+            float[][] vectors = idx.rowVectors(poolRows);
             int[] order = Diversity.order(vectors, relevance, Math.min(pool, offset + limit));
             List<Integer> reordered = new ArrayList<>(kept.size());
             for (int o : order) {

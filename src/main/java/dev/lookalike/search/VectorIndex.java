@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -66,6 +67,8 @@ public final class VectorIndex {
     private final Path derivedFile;
     private volatile Lookalikes lookalikes;
     private volatile SameItems sameItems;
+    /** Where the look scores come from when the vectors are not in this process; null when they are. */
+    private RemoteLooks remote;
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
@@ -77,7 +80,7 @@ public final class VectorIndex {
                         Product[] products, int[][] productRows, Path derivedFile) {
         this.dim = dim;
         this.floats = floats;
-        this.matrix = floats.heapMatrix();
+        this.matrix = floats == null ? null : floats.heapMatrix();
         this.quantized = quantized;
         this.imageIds = imageIds;
         this.rowProducts = rowProducts;
@@ -136,6 +139,46 @@ public final class VectorIndex {
      * the most floats kept on the heap.
      */
     static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats) {
+        Loaded vectors = null;
+        for (int attempt = 0; vectors == null; attempt++) {
+            VectorListing listing = listing(db, collection);
+            vectors = loadVectors(db, collection, listing, files, heapFloats);
+            if (vectors == null && attempt == 2) {
+                throw new IllegalStateException("the vectors of collection " + collection.name()
+                        + " kept changing while they were read; try again when embed has finished");
+            }
+        }
+        return withProducts(db, vectors);
+    }
+
+    /**
+     * The collection's products and photos, as {@link #load(CatalogDb, Collection)} reads them, without their
+     * vectors: every look score comes from {@code looks}, made for the new index (a Solr collection the
+     * catalogue was pushed to). The rows are the catalogue's embedded photos, read by id without their
+     * blobs, so a million of them load in seconds and take no vector memory.
+     *
+     * @throws IllegalStateException when the collection mixes vector lengths
+     */
+    public static VectorIndex remote(CatalogDb db, Collection collection, Function<VectorIndex, RemoteLooks> looks) {
+        VectorListing listing = listing(db, collection);
+        String[] ids = listing.imageIds().toArray(String[]::new);
+        VectorIndex idx = withProducts(db, new Loaded(ids.length == 0 ? 0 : listing.maxBytes() / 4, ids, null, null,
+                null));
+        idx.remote = looks.apply(idx);
+        return idx;
+    }
+
+    private static VectorListing listing(CatalogDb db, Collection collection) {
+        VectorListing listing = db.vectorListing(collection.id());
+        if (listing.minBytes() != listing.maxBytes()) {
+            throw new IllegalStateException("collection " + collection.name() + " mixes vector lengths "
+                    + listing.minBytes() / 4 + " and " + listing.maxBytes() / 4);
+        }
+        return listing;
+    }
+
+    /** The index of the catalogue's products over rows loaded (or, for a remote index, listed) already. */
+    private static VectorIndex withProducts(CatalogDb db, Loaded vectors) {
         List<Product> productList = db.products();
         Map<String, Integer> pIndex = new HashMap<>();
         for (int i = 0; i < productList.size(); i++) {
@@ -147,19 +190,6 @@ public final class VectorIndex {
             Integer p = pIndex.get(ref.productId());
             if (p != null) {
                 productsOfImage.computeIfAbsent(ref.imageId(), k -> new ArrayList<>()).add(p);
-            }
-        }
-        Loaded vectors = null;
-        for (int attempt = 0; vectors == null; attempt++) {
-            VectorListing listing = db.vectorListing(collection.id());
-            if (listing.minBytes() != listing.maxBytes()) {
-                throw new IllegalStateException("collection " + collection.name() + " mixes vector lengths "
-                        + listing.minBytes() / 4 + " and " + listing.maxBytes() / 4);
-            }
-            vectors = loadVectors(db, collection, listing, files, heapFloats);
-            if (vectors == null && attempt == 2) {
-                throw new IllegalStateException("the vectors of collection " + collection.name()
-                        + " kept changing while they were read; try again when embed has finished");
             }
         }
         String[] ids = vectors.ids;
@@ -388,7 +418,7 @@ public final class VectorIndex {
         if (i == null || productRows[i].length == 0) {
             return Optional.empty();
         }
-        return Optional.of(rowVector(productRows[i][0]));
+        return remote != null ? remote.productVector(i) : Optional.of(rowVector(productRows[i][0]));
     }
 
     /**
@@ -417,6 +447,7 @@ public final class VectorIndex {
      */
     public List<Match> searchExhaustive(float[] query, SearchFilter filter, int limit, int offset) {
         checkQuery(query);
+        local("the exhaustive scan");
         if (imageIds.length == 0 || limit <= 0) {
             return List.of();
         }
@@ -491,6 +522,7 @@ public final class VectorIndex {
         if (size <= 0) {
             throw new IllegalArgumentException("lookalike lists need a size ≥ 1, got " + size);
         }
+        local("lookalike lists");
         if (matrix == null) {
             throw new IllegalStateException("lookalike lists need the vectors on the heap; this index of "
                     + imageIds.length + " photos keeps them in " + derivedFile);
@@ -541,12 +573,12 @@ public final class VectorIndex {
     }
 
     /** The number of products, with photos or not (product indexes run from 0 to this). */
-    int productTotal() {
+    public int productTotal() {
         return products.length;
     }
 
     /** The index of the product with this id, -1 when there is none. */
-    int indexOf(String id) {
+    public int indexOf(String id) {
         Integer i = productIndex.get(id);
         return i == null ? -1 : i;
     }
@@ -555,7 +587,7 @@ public final class VectorIndex {
         return products[p];
     }
 
-    boolean hasPhoto(int p) {
+    public boolean hasPhoto(int p) {
         return productRows[p].length > 0;
     }
 
@@ -564,12 +596,27 @@ public final class VectorIndex {
         return productRows[p][0];
     }
 
-    String imageIdOfRow(int row) {
+    public String imageIdOfRow(int row) {
         return imageIds[row];
+    }
+
+    /** Copies of rows' unit vectors, in the order asked (one request to a remote index). */
+    float[][] rowVectors(int[] rows) {
+        if (remote != null) {
+            return remote.rowVectors(rows);
+        }
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rowVector(rows[i]);
+        }
+        return out;
     }
 
     /** A copy of a row's unit vector. */
     float[] rowVector(int row) {
+        if (remote != null) {
+            return remote.rowVectors(new int[] {row})[0];
+        }
         float[] v = new float[dim];
         floats.read(row, v);
         return v;
@@ -583,6 +630,7 @@ public final class VectorIndex {
      */
     void scoreAll(float[] query, float[] best, int[] bestRow) {
         checkQuery(query);
+        local("scoring every photo");
         boolean[] eligible = new boolean[products.length];
         for (int p = 0; p < products.length; p++) {
             eligible[p] = productRows[p].length > 0;
@@ -598,7 +646,7 @@ public final class VectorIndex {
      * @param eligibleCount how many products with a photo the query's {@code eligible} accepted (all of them,
      *                      not only those returned)
      */
-    record ScoredProducts(int[] products, int[] rows, float[] scores, int count, int eligibleCount) {}
+    public record ScoredProducts(int[] products, int[] rows, float[] scores, int count, int eligibleCount) {}
 
     /**
      * The {@code k} products with the highest exact score for a unit query among the products with photos
@@ -615,6 +663,9 @@ public final class VectorIndex {
         checkQuery(query);
         if (k <= 0 || imageIds.length == 0) {
             return new ScoredProducts(new int[0], new int[0], new float[0], 0, k <= 0 ? eligibleCount(eligible) : 0);
+        }
+        if (remote != null) {
+            return remote.top(query, k, Eligible.of(eligible));
         }
         return bounded(query, k, Float.NEGATIVE_INFINITY, eligible);
     }
@@ -634,6 +685,9 @@ public final class VectorIndex {
         if (imageIds.length == 0) {
             return new ScoredProducts(new int[0], new int[0], new float[0], 0, 0);
         }
+        if (remote != null) {
+            return remote.atLeast(query, threshold, Eligible.of(eligible));
+        }
         if (threshold == Float.NEGATIVE_INFINITY) {
             return everything(query, eligible);
         }
@@ -648,6 +702,10 @@ public final class VectorIndex {
      */
     void scoreProducts(float[] query, int[] ps, float[] best, int[] bestRow) {
         checkQuery(query);
+        if (remote != null) {
+            remote.score(query, ps, best, bestRow);
+            return;
+        }
         float[] scratch = new float[dim];
         for (int i = 0; i < ps.length; i++) {
             int p = ps[i];
@@ -750,6 +808,42 @@ public final class VectorIndex {
     /** A name's number (−3 for none, which no filter's number equals). */
     private static int number(Map<String, Integer> names, String name) {
         return name == null ? -3 : names.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> names.size());
+    }
+
+    /** Whether the look scores come from elsewhere ({@link #remote}): then only the ranking calls score. */
+    public boolean isRemote() {
+        return remote != null;
+    }
+
+    /** The row of a photo by its image id, -1 when the index has no such row. */
+    public int rowOf(String imageId) {
+        Map<String, Integer> rows = rowIndex;
+        if (rows == null) {
+            rows = new HashMap<>(imageIds.length * 2);
+            for (int r = 0; r < imageIds.length; r++) {
+                rows.put(imageIds[r], r);
+            }
+            rowIndex = rows;
+        }
+        return rows.getOrDefault(imageId, -1);
+    }
+
+    private volatile Map<String, Integer> rowIndex;
+
+    /** The id of product {@code p}. */
+    public String productId(int p) {
+        return products[p].id();
+    }
+
+    /** The products that show the photo of row {@code row} (none for a photo no live product shows). */
+    public int[] productsOfRow(int row) {
+        return rowProducts[row].clone();
+    }
+
+    private void local(String what) {
+        if (remote != null) {
+            throw new IllegalStateException(what + " needs the vectors in this process; this index's are remote");
+        }
     }
 
     private void checkQuery(float[] query) {
@@ -1031,7 +1125,8 @@ public final class VectorIndex {
             synchronized (this) {
                 s = sameItems;
                 if (s == null) {
-                    s = SameItems.find(dim, floats, products, productRows, rowProducts);
+                    s = remote != null ? SameItems.ofGroups(remote.groups())
+                            : SameItems.find(dim, floats, products, productRows, rowProducts);
                     sameItems = s;
                 }
             }
