@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
                 + "category and group. Creates the collection (uploading the lookalike configset) when it is "
                 + "absent and adds or replaces the schema's fields; then sends only the documents that changed "
                 + "since the last push to this Solr and collection, deletes those gone from the catalogue, and "
-                + "commits. Resumable: a killed push, run again, sends only what Solr had not acknowledged.",
+                + "commits. Resumable: a killed push, run again, sends only what Solr had not acknowledged. "
+                + "With several collections of vectors in the catalogue, --model picks one.",
                 "Prints a JSON summary: collection, documents, sent, deleted, unchanged, seconds."})
 class SolrPushCommand extends ModelCommand implements Callable<Integer> {
 
@@ -63,11 +64,12 @@ class SolrPushCommand extends ModelCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(ExitCodes.USAGE, "--solr: " + e.getMessage());
         }
+        if (serveConfig.readOnly()) {
+            throw new CommandFailure(ExitCodes.CATALOG, "lookalike.read-only ($LOOKALIKE_READ_ONLY) is set, but push "
+                    + "records in catalogue " + catalogPath() + " what it sent: push from a writable copy");
+        }
+        // a catalogue that cannot be written fails here (exit 5), before anything is sent
         try (CatalogDb db = openExistingCatalog()) {
-            if (db.isReadOnly()) {
-                throw new CommandFailure(ExitCodes.CATALOG, "catalogue " + catalogPath() + " is open read-only, but "
-                        + "push records what it sent in it: push from a writable copy");
-            }
             Collection vectors = pickVectors(db);
             SolrPush.Summary s;
             try {
