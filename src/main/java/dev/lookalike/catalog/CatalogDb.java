@@ -31,13 +31,14 @@ public final class CatalogDb implements AutoCloseable {
 
     /** Append-only: a released migration is never edited, a new one is added at the end. */
     static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
-            "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql");
+            "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql", "V007__solr_pushed.sql");
 
     private final Path file;
     private final Connection conn;
     private final boolean readOnly;
     private final ProductWords words;
     private final ClusterStore clusters;
+    private final SolrPushedStore solrPushed;
 
     private CatalogDb(Path file, Connection conn, boolean readOnly) {
         this.file = file;
@@ -45,6 +46,7 @@ public final class CatalogDb implements AutoCloseable {
         this.readOnly = readOnly;
         this.words = new ProductWords(this);
         this.clusters = new ClusterStore(this);
+        this.solrPushed = new SolrPushedStore(this);
     }
 
     /**
@@ -204,6 +206,11 @@ public final class CatalogDb implements AutoCloseable {
     /** The clusters and map of browse by style. */
     public ClusterStore clusters() {
         return clusters;
+    }
+
+    /** What {@code lookalike solr push} has sent to each Solr collection. */
+    public SolrPushedStore solrPushed() {
+        return solrPushed;
     }
 
     /** The shared connection, for {@link CrawlStore}: use it only while holding this object's lock. */

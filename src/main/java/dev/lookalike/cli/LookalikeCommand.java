@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
         subcommands = {ImportCommand.class, EmbedCommand.class, SearchCommand.class, SimilarCommand.class,
                 VectorCommand.class, BenchCommand.class, BakeCommand.class, ScrapeCommand.class,
                 ScrapeBenchCommand.class, DemoCommand.class, ServeCommand.class, ModelsCommand.class,
-                ReindexCommand.class, ClusterCommand.class})
+                ReindexCommand.class, ClusterCommand.class, SolrCommand.class})
 public class LookalikeCommand implements Callable<Integer> {
 
     /** What every command's --version prints. */

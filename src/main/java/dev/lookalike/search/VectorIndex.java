@@ -1145,6 +1145,42 @@ public final class VectorIndex {
         return out;
     }
 
+    /**
+     * The product's embedded photos in shop order, each with its unit vector (the first is the one
+     * {@link #productVector} gives); empty when the product is unknown or has none.
+     */
+    public List<PhotoVector> photos(String productId) {
+        Integer i = productIndex.get(productId);
+        if (i == null) {
+            return List.of();
+        }
+        List<PhotoVector> out = new ArrayList<>(productRows[i].length);
+        for (int r : productRows[i]) {
+            out.add(new PhotoVector(imageIds[r], rowVector(r)));
+        }
+        return out;
+    }
+
+    /**
+     * The smallest product id in the product's group of offers of one item across shops ({@link SameItems}),
+     * its own id when it is alone; empty when the product is unknown.
+     */
+    public Optional<String> groupIdOf(String productId) {
+        Integer i = productIndex.get(productId);
+        if (i == null) {
+            return Optional.empty();
+        }
+        SameItems same = sameItems();
+        String least = productId;
+        for (int q : same.members(same.groupOf(i))) {
+            String id = products[q].id();
+            if (id.compareTo(least) < 0) {
+                least = id;
+            }
+        }
+        return Optional.of(least);
+    }
+
     /** The image id of the product's first embedded photo (shop order), or empty when it has none. */
     public Optional<String> imageOf(String productId) {
         Integer i = productIndex.get(productId);

@@ -8,26 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the packaged application as a user does: {@code java -jar target/quarkus-app/quarkus-run.jar …}. */
-final class App {
+/**
+ * Runs the packaged application as a user does: {@code java -jar target/quarkus-app/quarkus-run.jar …}. Public for
+ * the integration tests of other packages (solr/SolrCloudIT).
+ */
+public final class App {
 
-    static final Path JAR = Path.of(System.getProperty("lookalike.app", "target/quarkus-app/quarkus-run.jar"));
-    static final Path MODELS = Path.of("src/test/resources/models").toAbsolutePath();
+    public static final Path JAR = Path.of(System.getProperty("lookalike.app", "target/quarkus-app/quarkus-run.jar"));
+    public static final Path MODELS = Path.of("src/test/resources/models").toAbsolutePath();
 
-    record Result(int exit, String out, String err) {
-        List<String> lines() {
+    public record Result(int exit, String out, String err) {
+        public List<String> lines() {
             return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
         }
     }
 
     private App() {}
 
-    static ProcessBuilder builder(Path workDir, String... args) {
+    public static ProcessBuilder builder(Path workDir, String... args) {
         return builder(workDir, List.of(), args);
     }
 
     /** As {@link #builder(Path, String...)}, with {@code jvmArgs} (such as -Dkey=value) before -jar. */
-    static ProcessBuilder builder(Path workDir, List<String> jvmArgs, String... args) {
+    public static ProcessBuilder builder(Path workDir, List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -50,12 +53,12 @@ final class App {
         return pb;
     }
 
-    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    public static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         return run(builder(workDir, args), workDir, args);
     }
 
     /** Runs a builder made by {@link #builder} (its environment changed as the test needs). */
-    static Result run(ProcessBuilder pb, Path workDir, String... args) throws IOException, InterruptedException {
+    public static Result run(ProcessBuilder pb, Path workDir, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
