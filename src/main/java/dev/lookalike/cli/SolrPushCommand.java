@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 class SolrPushCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--solr", paramLabel = "URL", required = true,
-            description = "Any node of the SolrCloud, http(s)://host:port or http(s)://host:port/solr.")
+            description = "A node of the SolrCloud, http(s)://host:port or http(s)://host:port/solr; several nodes, "
+                    + "comma-separated, to go on through another when one is down.")
     String solr;
 
     @CommandLine.Option(names = "--collection", paramLabel = "NAME", required = true,

@@ -37,25 +37,39 @@ public final class SolrHttp {
     /** The longest message kept from an error answer, so that errors stay one readable line. */
     private static final int MAX_MESSAGE = 400;
 
-    private final String base;
+    private final List<String> nodes;
+    /** The node tried first: the last one that answered. */
+    private volatile int preferred;
     private final HttpClient http;
     private final Duration timeout;
     private final int attempts;
     private final Duration firstBackoff;
 
-    /** A client for the Solr at {@code url} (see {@link #normalise}): 60 s per request, 6 tries of idempotent ones. */
+    /**
+     * A client for the Solr at {@code url} (see {@link #normalise}), or for any of several nodes of one SolrCloud
+     * given as a comma-separated list: 60 s per request, 6 tries of idempotent ones.
+     */
     public SolrHttp(String url) {
         this(url, Duration.ofSeconds(60), 6, Duration.ofMillis(250));
     }
 
     /**
+     * @param url          one node's URL, or several nodes' separated by commas: a request goes to the node that
+     *                     answered last and moves on to the next when a node refuses the connection
      * @param timeout      the longest wait for one answer
      * @param attempts     how many times an idempotent request is tried in all (at least 1)
      * @param firstBackoff the pause before the second try, doubled before each further one (at most 8 s)
      * @throws IllegalArgumentException when {@code url} is not an http(s) URL of a Solr
      */
     public SolrHttp(String url, Duration timeout, int attempts, Duration firstBackoff) {
-        this.base = normalise(url);
+        List<String> list = new ArrayList<>();
+        for (String one : (url == null ? "" : url).split(",")) {
+            String n = normalise(one);
+            if (!list.contains(n)) {
+                list.add(n);
+            }
+        }
+        this.nodes = List.copyOf(list);
         this.timeout = timeout;
         this.attempts = Math.max(1, attempts);
         this.firstBackoff = firstBackoff;
@@ -100,9 +114,17 @@ public final class SolrHttp {
         return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() < 0 ? "" : ":" + u.getPort()) + path;
     }
 
-    /** The normalised base URL, ending in {@code /solr}. */
+    /**
+     * The normalised base URL, ending in {@code /solr}; with several nodes, their URLs sorted and joined by
+     * commas, so that the same nodes in any order name the same Solr.
+     */
     public String baseUrl() {
-        return base;
+        return nodes.stream().sorted().collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** The nodes' normalised base URLs, in the order given. */
+    public List<String> nodes() {
+        return nodes;
     }
 
     // ---------------------------------------------------------------- search
@@ -291,7 +313,8 @@ public final class SolrHttp {
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).header("Accept", "application/json");
+        // the first node's URL; send() puts the node it tries in its place
+        return HttpRequest.newBuilder(URI.create(nodes.get(0) + pathAndQuery)).timeout(timeout).header("Accept", "application/json");
     }
 
     private static String form(Map<String, ?> params) {
@@ -312,23 +335,36 @@ public final class SolrHttp {
         return sb.toString();
     }
 
-    /** Sends a request, retrying an idempotent one on refused connections and 503; parses the JSON answer. */
+    /**
+     * Sends a request to the preferred node, moving on to the next node when one refuses the connection (nothing
+     * was sent, so even a CREATE may go elsewhere), and retrying an idempotent request with backoff once every
+     * node refused or when one answered 503; parses the JSON answer.
+     */
     private JsonNode send(HttpRequest.Builder builder, String what, boolean idempotent) {
-        HttpRequest req = builder.build();
+        String suffix = builder.build().uri().toString().substring(nodes.get(0).length());
         Duration pause = firstBackoff;
-        for (int attempt = 1; ; attempt++) {
+        int refused = 0;
+        for (int attempt = 1; ; ) {
+            int at = preferred;
+            HttpRequest req = builder.copy().uri(URI.create(nodes.get(at) + suffix)).build();
             boolean last = !idempotent || attempt >= attempts;
             HttpResponse<byte[]> resp;
             try {
                 resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                boolean retryable = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+                boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
                         || e.getCause() instanceof ConnectException;
-                if (last || !retryable) {
-                    throw new SolrException(0, "solr " + what + ": cannot reach " + base + " ("
-                            + oneLine(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
-                            + ")", e);
+                if (notSent && ++refused < nodes.size()) {
+                    preferred = (at + 1) % nodes.size();
+                    continue;
                 }
+                if (last || !notSent) {
+                    String where = nodes.size() == 1 ? nodes.get(0) : "any of " + String.join(", ", nodes);
+                    throw new SolrException(0, "solr " + what + ": cannot reach " + where + " ("
+                            + oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+                }
+                refused = 0;
+                attempt++;
                 sleep(pause);
                 pause = next(pause);
                 continue;
@@ -336,8 +372,11 @@ public final class SolrHttp {
                 Thread.currentThread().interrupt();
                 throw new SolrException(0, "solr " + what + ": interrupted", e);
             }
+            refused = 0;
             int status = resp.statusCode();
             if (status == 503 && !last) {
+                preferred = (at + 1) % nodes.size();
+                attempt++;
                 sleep(pause);
                 pause = next(pause);
                 continue;

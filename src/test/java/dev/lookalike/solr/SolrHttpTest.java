@@ -143,11 +143,22 @@ class SolrHttpTest {
     }
 
     @Test
+    void aRefusedConnectionMovesOnToTheNextNode() throws IOException {
+        String dead = "http://127.0.0.1:" + freePort() + "/solr";
+        SolrHttp both = new SolrHttp(dead + "," + url, Duration.ofSeconds(5), 1, Duration.ofMillis(10));
+        assertEquals(new SolrHttp(url + "," + dead).baseUrl(), both.baseUrl(), "the same nodes in any order are one Solr");
+        assertEquals(String.join(",", url.compareTo(dead) < 0 ? List.of(url, dead) : List.of(dead, url)), both.baseUrl());
+        assertEquals(List.of(dead, url), both.nodes());
+        // not even a CREATE reached the dead node, so it may go to the live one, and later requests start there
+        body = "{\"responseHeader\":{\"status\":0}}";
+        both.createCollection("c", "lookalike", 1, 1);
+        both.get("/admin/collections", "action", "LIST");
+        assertEquals(2, requests.size(), requests.toString());
+    }
+
+    @Test
     void anUnreachableSolrIsOneLineAfterTheRetries() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         SolrHttp dead = new SolrHttp("http://127.0.0.1:" + port, Duration.ofSeconds(2), 3, Duration.ofMillis(10));
         long start = System.nanoTime();
         SolrException e = assertThrows(SolrException.class, () -> dead.select("things", Map.of("q", "*:*")));
@@ -156,5 +167,12 @@ class SolrHttpTest {
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertTrue(System.nanoTime() - start < 5_000_000_000L);
+    }
+
+    /** A loopback port nothing listens on (free a moment ago). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 }
