@@ -23,6 +23,33 @@ public interface ServeConfig {
 
     Search search();
 
+    /**
+     * Where the look scores come from: {@code memory} (the catalogue's vectors loaded into this process) or
+     * {@code solr} (a SolrCloud collection {@code lookalike solr push} filled; see {@link #solr()}).
+     */
+    @WithName("index")
+    IndexKind index();
+
+    Solr solr();
+
+    /** The two places the vectors can be searched in. */
+    enum IndexKind { MEMORY, SOLR }
+
+    /** The SolrCloud collection {@code lookalike.index=solr} serves from. */
+    interface Solr {
+        /**
+         * Solr's base URLs ({@code http://host:8983/solr}), any node of the cluster; a request that cannot
+         * reach one tries the next.
+         */
+        Optional<List<String>> url();
+
+        /** The collection the catalogue was pushed to. */
+        Optional<String> collection();
+
+        /** How long one request to Solr may take. */
+        Duration timeout();
+    }
+
     /** The HTTP side. */
     interface Web {
         /** The address the HTTP server listens on (quarkus.http.host follows it unless set itself). */

@@ -5,6 +5,8 @@ import dev.lookalike.embed.ModelConfig;
 import dev.lookalike.embed.ProgressListener;
 import dev.lookalike.search.LiveSearch;
 import dev.lookalike.search.SearchService;
+import dev.lookalike.solr.SolrHttp;
+import dev.lookalike.solr.SolrIndex;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -50,7 +52,7 @@ public class Serving {
     Serving(CatalogConfig catalog, ModelConfig model, ServeConfig config) {
         this(() -> LiveSearch.open(catalog.catalog(), config.readOnly(), model.model(), model.modelCache(),
                         model.textPrecision(), ProgressListener.NONE, settings(config.search()),
-                        precompute(config.search())),
+                        precompute(config.search()), indexer(config)),
                 config.web().reloadInterval(), config.web().loadOnStart());
     }
 
@@ -58,6 +60,26 @@ public class Serving {
         this.loader = loader;
         this.reloadInterval = reloadInterval;
         this.loadOnStart = loadOnStart;
+    }
+
+    /**
+     * Where the look scores come from: the vectors in memory, or the SolrCloud collection of
+     * {@code lookalike.solr.*}.
+     *
+     * @throws IllegalStateException when {@code lookalike.index=solr} lacks its URL or collection
+     */
+    static LiveSearch.Indexer indexer(ServeConfig config) {
+        if (config.index() == ServeConfig.IndexKind.MEMORY) {
+            return LiveSearch.IN_MEMORY;
+        }
+        ServeConfig.Solr solr = config.solr();
+        String url = solr.url().filter(urls -> !urls.isEmpty()).map(urls -> String.join(",", urls))
+                .orElseThrow(() -> new IllegalStateException("lookalike.index=solr needs lookalike.solr.url "
+                        + "(LOOKALIKE_SOLR_URL), the URL of one or more of the cluster's nodes"));
+        String collection = solr.collection().filter(c -> !c.isBlank())
+                .orElseThrow(() -> new IllegalStateException("lookalike.index=solr needs lookalike.solr.collection "
+                        + "(LOOKALIKE_SOLR_COLLECTION), the collection lookalike solr push filled"));
+        return SolrIndex.indexer(new SolrHttp(url, solr.timeout(), 3, Duration.ofMillis(250)), collection);
     }
 
     static LiveSearch.Precompute precompute(ServeConfig.Search s) {
