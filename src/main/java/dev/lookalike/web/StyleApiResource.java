@@ -66,8 +66,8 @@ public class StyleApiResource {
                 .filter(p -> map.clusterOf(p.id()).isEmpty()).count();
         int incremental = map.incremental();
         String message = map.isEmpty() ? NOT_CLUSTERED : unclustered > 0 ? unclustered + " products were embedded "
-                + "after the styles were made: run lookalike cluster --incremental to place them, or lookalike "
-                + "cluster again" : incremental > ClusterUpdate.STALE_SHARE * map.size() ? incremental + " of "
+                + "after the styles were made: run lookalike cluster again to place them (or lookalike cluster "
+                + "--incremental)" : incremental > ClusterUpdate.STALE_SHARE * map.size() ? incremental + " of "
                 + map.size() + " products joined their style after it was made: run lookalike cluster again" : null;
         return new ApiStyles.Clusters(live.modelName(), k, out, unclustered, incremental, message);
     }
