@@ -216,8 +216,9 @@ class ClusterIT {
         for (String colour : colours) {
             Color c = COLOURS[List.of(NAMES).indexOf(colour)];
             for (int i = from; i < from + perColour; i++) {
-                Color shade = new Color(Math.max(0, c.getRed() - 3 * (i % 5)), Math.max(0, c.getGreen() - 3 * (i % 5)),
-                        Math.max(0, c.getBlue() - 3 * (i % 5)));
+                // a shade of its own: the same bytes would be one stored photo, embedded once
+                Color shade = new Color(Math.max(0, c.getRed() - 2 * i), Math.max(0, c.getGreen() - 2 * i),
+                        Math.max(0, c.getBlue() - 2 * i));
                 String photo = colour + "-" + i + ".png";
                 Files.write(folder.resolve(photo), png(shade));
                 csv.append("https://shop.test/").append(colour).append('/').append(i).append(',').append(colour)
