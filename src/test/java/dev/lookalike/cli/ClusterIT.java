@@ -14,6 +14,12 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -167,6 +174,18 @@ class ClusterIT {
         assertTrue(third.err().contains("5 of 21 products of colour-clip (24%, more than 20%) joined the nearest "
                 + "style after the styles were made: run lookalike cluster again"), third.err());
 
+        // the server reports the same: none unclustered, 5 incremental, and says to cluster again
+        JsonNode api = apiClusters(db);
+        assertEquals(0, api.get("unclustered").asInt(), api.toString());
+        assertEquals(5, api.get("incremental").asInt(), api.toString());
+        int total = 0;
+        for (JsonNode c : api.get("clusters")) {
+            total += c.get("size").asInt();
+        }
+        assertEquals(21, total, api.toString());
+        assertTrue(api.get("message").asText().contains("5 of 21 products joined their style after it was made: "
+                + "run lookalike cluster again"), api.toString());
+
         // on demand: the same state, nothing left to place
         App.Result onDemand = App.run(work, "cluster", "--catalog", db, "--model", MODEL, "--incremental");
         assertEquals(0, onDemand.exit(), onDemand.err());
@@ -190,6 +209,45 @@ class ClusterIT {
         App.Result r = App.run(work, "cluster", "--catalog", db, "--model", MODEL, "--incremental");
         assertEquals(ExitCodes.NOT_FOUND, r.exit());
         assertTrue(r.err().contains("collection colour-clip has no styles yet: run lookalike cluster first"), r.err());
+    }
+
+    /** Starts {@code lookalike serve} on the catalogue, reads {@code /api/clusters} and stops it. */
+    private JsonNode apiClusters(String db) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = App.builder(work, "serve", "--port", String.valueOf(port), "--catalog", db, "--model",
+                MODEL).redirectOutput(work.resolve("serve.out").toFile())
+                .redirectError(work.resolve("serve.err").toFile());
+        Process p = pb.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+            int status = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                try {
+                    status = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                    if (status == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException notListeningYet) {
+                    // the port opens a moment after the JVM starts
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(200, status, "never ready: " + Files.readString(work.resolve("serve.err")));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/clusters")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return Json.MAPPER.readTree(r.body());
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
     }
 
     private static void assertStyles(JsonNode styles, int placed, int clustered, int incremental, boolean stale) {
