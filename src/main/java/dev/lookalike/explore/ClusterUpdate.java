@@ -35,8 +35,8 @@ public final class ClusterUpdate {
      * arithmetic in the same order), so the tolerance only absorbs rounding, while a new or re-embedded photo
      * changes the mean vector and moves it on the map by far more than 1e-5 of the map's half-width. A change
      * so small that neither coordinate moved by that much would leave the product where it is on the map and,
-     * almost always, in the same cluster: missing it costs nothing visible. The full run's rows need no extra
-     * column kept in step with the vectors, and catalogues clustered before this check work unchanged.
+     * almost always, in the same cluster: missing it costs nothing visible. And the full run's rows need no
+     * extra column kept in step with the vectors.
      */
     static final double MOVED = 1e-5;
 
