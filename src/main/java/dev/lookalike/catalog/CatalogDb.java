@@ -31,7 +31,8 @@ public final class CatalogDb implements AutoCloseable {
 
     /** Append-only: a released migration is never edited, a new one is added at the end. */
     static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
-            "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql", "V007__solr_pushed.sql");
+            "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql", "V006__cluster_projection.sql",
+            "V007__solr_pushed.sql");
 
     private final Path file;
     private final Connection conn;

@@ -8,8 +8,11 @@ import dev.lookalike.catalog.StyleCluster;
 import dev.lookalike.embed.ClipModel;
 import dev.lookalike.explore.ClusterException;
 import dev.lookalike.explore.ClusterRun;
+import dev.lookalike.explore.ClusterUpdate;
 import picocli.CommandLine;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +22,8 @@ import java.util.stream.Collectors;
 @CommandLine.Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Group the products into styles by look (k-means on their vectors), name each style with the "
                 + "model's text tower, and place every product on the 2D map; replaces the collection's earlier "
-                + "clusters. Run it again after embed. Prints a JSON summary.")
+                + "clusters. embed then keeps them up to date (new products join the nearest style); run it again "
+                + "when embed says so. --incremental does only that update. Prints a JSON summary.")
 class ClusterCommand extends ModelCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--k", paramLabel = "N|auto", defaultValue = "auto",
@@ -36,11 +40,35 @@ class ClusterCommand extends ModelCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @CommandLine.Option(names = "--incremental",
+            description = "Do not cluster again: place the products embedded (or changed) since the last run in the "
+                    + "style with the nearest centroid, on the stored map projection, drop those that lost their "
+                    + "photos and recount the sizes; what embed does at its end. No model is loaded.")
+    boolean incremental;
+
+    private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+
     @Override
     public Integer call() throws Exception {
         Integer wanted = parseK(k);
         try (CatalogDb db = openExistingCatalog()) {
             Collection c = pickCollection(db);
+            if (incremental) {
+                ClusterUpdate.Summary s;
+                try {
+                    s = ClusterUpdate.run(db, c).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
+                            "collection " + c.name() + " has no styles yet: run lookalike cluster first"));
+                } catch (ClusterException e) {
+                    throw new CommandFailure(ExitCodes.NOT_FOUND, e.getMessage());
+                }
+                ObjectNode n = Json.MAPPER.createObjectNode();
+                n.put("collection", s.collection());
+                n.setAll(styles(s));
+                n.put("left", s.left());
+                out.println(Json.line(n));
+                warnIfStale(s, err);
+                return ExitCodes.OK;
+            }
             String modelName = locator().nameOf(modelSpec());
             if (!modelName.equals(c.name())) {
                 throw new CommandFailure(ExitCodes.USAGE, "the styles are named by the text tower of the model that "
@@ -94,6 +122,33 @@ class ClusterCommand extends ModelCommand implements Callable<Integer> {
         String name = locator().nameOf(modelSpec());
         return db.findCollection(name).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
                 "the catalogue has no vectors of model " + name + "; it has: " + names));
+    }
+
+    /**
+     * The {@code styles} object of embed's summary (and the body of {@code cluster --incremental}'s):
+     * placed, clustered, incremental, incremental_share, stale.
+     */
+    static ObjectNode styles(ClusterUpdate.Summary s) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("placed", s.placed());
+        n.put("clustered", s.clustered());
+        n.put("incremental", s.incremental());
+        n.put("incremental_share", Math.round(s.incrementalShare() * 10_000) / 10_000.0);
+        n.put("stale", s.stale());
+        return n;
+    }
+
+    /** Tells the user on {@code err} to run a full clustering when the update says the styles are stale. */
+    static void warnIfStale(ClusterUpdate.Summary s, PrintStream err) {
+        if (!s.projected()) {
+            err.println("collection " + s.collection() + " was clustered before this Lookalike kept the map's "
+                    + "projection, so new products could not join a style: run lookalike cluster again");
+        } else if (s.stale()) {
+            err.println(s.incremental() + " of " + s.clustered() + " products of " + s.collection() + " ("
+                    + Math.round(s.incrementalShare() * 100) + "%, more than " + Math.round(ClusterUpdate.STALE_SHARE
+                    * 100) + "%) joined the nearest style after the styles were made: run lookalike cluster again "
+                    + "to make them anew");
+        }
     }
 
     private static ObjectNode summary(ClusterRun.Summary s) {

@@ -1,12 +1,14 @@
 package dev.lookalike.explore;
 
 import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.ClusterProjection;
 import dev.lookalike.catalog.Collection;
 import dev.lookalike.catalog.NewCluster;
 import dev.lookalike.catalog.StyleCluster;
 import dev.lookalike.embed.ClipModel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,8 @@ import java.util.Map;
  * What {@code lookalike cluster} does: reads one vector per product ({@link ProductVectors}), picks k
  * ({@link ChooseK} when auto), clusters ({@link KMeans}), projects every product onto the map
  * ({@link Projection}), names each cluster ({@link StyleLabels}) and replaces the collection's clusters in
- * the catalogue, all in one transaction. Run it again after {@code embed} to take new products in.
+ * the catalogue with the projection, all in one transaction. Products embedded later join the nearest
+ * style by {@link ClusterUpdate}; run it again when many have.
  */
 public final class ClusterRun {
 
@@ -86,7 +89,11 @@ public final class ClusterRun {
             clusters.add(new NewCluster(labels.get(c), result.centroid(c), sx[c] / size, sy[c] / size, members.get(c)));
         }
         clusters.sort(Comparator.comparingInt((NewCluster c) -> -c.members().size()));
-        List<StyleCluster> stored = db.clusters().replace(collection.id(), chosen, seed, clusters);
+        int dim = vectors.dim();
+        ClusterProjection projection = new ClusterProjection(collection.id(), axes.mean(),
+                Arrays.copyOfRange(axes.axes(), 0, dim), Arrays.copyOfRange(axes.axes(), dim, 2 * dim), axes.scale(),
+                n, 0);
+        List<StyleCluster> stored = db.clusters().replace(collection.id(), chosen, seed, clusters, projection);
         return new Summary(collection.name(), n, chosen, k == null, silhouettes, result.miniBatch(),
                 result.iterations(), result.inertia(), (System.nanoTime() - start) / 1e9, stored);
     }

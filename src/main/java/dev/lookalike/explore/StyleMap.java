@@ -22,7 +22,7 @@ public final class StyleMap {
 
     /** No clusters (the collection was never clustered, or has no vectors). */
     public static final StyleMap EMPTY = new StyleMap(null, List.of(), new String[0], new float[0], new float[0],
-            new int[0], new float[0]);
+            new int[0], new float[0], 0);
 
     private final String collection;
     private final List<StyleCluster> clusters;
@@ -34,9 +34,11 @@ public final class StyleMap {
     private final float[] distance;
     private final Map<String, Integer> row = new HashMap<>();
     private final int[][] membersByDistance;
+    private final int incremental;
 
     private StyleMap(String collection, List<StyleCluster> clusters, String[] ids, float[] x, float[] y, int[] cluster,
-                     float[] distance) {
+                     float[] distance, int incremental) {
+        this.incremental = incremental;
         this.collection = collection;
         this.clusters = List.copyOf(clusters);
         for (int i = 0; i < clusters.size(); i++) {
@@ -67,7 +69,8 @@ public final class StyleMap {
     public static StyleMap load(CatalogDb db, Collection c) {
         List<StyleCluster> clusters = db.clusters().clusters(c.id());
         if (clusters.isEmpty()) {
-            return new StyleMap(c.name(), List.of(), new String[0], new float[0], new float[0], new int[0], new float[0]);
+            return new StyleMap(c.name(), List.of(), new String[0], new float[0], new float[0], new int[0], new float[0],
+                    0);
         }
         Map<Long, Integer> index = new HashMap<>();
         for (int i = 0; i < clusters.size(); i++) {
@@ -81,15 +84,19 @@ public final class StyleMap {
         float[] y = new float[n];
         int[] cl = new int[n];
         float[] d = new float[n];
+        int incremental = 0;
         for (int i = 0; i < n; i++) {
             ClusterMember m = members.get(i);
+            if (m.incremental()) {
+                incremental++;
+            }
             ids[i] = m.productId();
             x[i] = (float) m.x();
             y[i] = (float) m.y();
             cl[i] = index.get(m.clusterId());
             d[i] = (float) m.distance();
         }
-        return new StyleMap(c.name(), clusters, ids, x, y, cl, d);
+        return new StyleMap(c.name(), clusters, ids, x, y, cl, d, incremental);
     }
 
     /** The collection's name, null for {@link #EMPTY}. */
@@ -181,6 +188,11 @@ public final class StyleMap {
 
     public int size() {
         return ids.length;
+    }
+
+    /** How many of the map's products were placed after the full run, by the nearest stored centroid. */
+    public int incremental() {
+        return incremental;
     }
 
     @Override

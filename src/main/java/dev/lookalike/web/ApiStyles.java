@@ -32,9 +32,11 @@ final class ApiStyles {
 
     /**
      * Every style of the serving model's collection, largest first; {@code unclustered} counts the products
-     * with an embedded photo that no style holds (embedded since the last {@code lookalike cluster}).
+     * with an embedded photo that no style holds (embedded since the last {@code lookalike cluster}),
+     * {@code incremental} those that joined the nearest style after it was made (placed by {@code embed} or
+     * {@code lookalike cluster --incremental}).
      */
-    record Clusters(String collection, int k, List<Cluster> clusters, int unclustered,
+    record Clusters(String collection, int k, List<Cluster> clusters, int unclustered, int incremental,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String message) {}
 
     /** One style and a page of its products, closest to its centroid first (score: cosine with it). */

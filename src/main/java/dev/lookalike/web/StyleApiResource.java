@@ -2,6 +2,7 @@ package dev.lookalike.web;
 
 import dev.lookalike.catalog.Product;
 import dev.lookalike.catalog.StyleCluster;
+import dev.lookalike.explore.ClusterUpdate;
 import dev.lookalike.explore.StyleMap;
 import dev.lookalike.search.LiveSearch;
 import dev.lookalike.search.Match;
@@ -52,7 +53,8 @@ public class StyleApiResource {
             description = "Each style has a label from the model's text tower (\"gold · curved\"), its size, where its "
                     + "label goes on the map, photos of its most typical products and the gallery page of its "
                     + "products. Made by lookalike cluster; empty, with a message, before it has run. unclustered counts the "
-                    + "products embedded since, which no style holds yet.")
+                    + "products embedded since, which no style holds yet; incremental those that joined the nearest "
+                    + "style after it was made (embed places them).")
     @APIResponse(responseCode = "200", description = "The styles")
     public ApiStyles.Clusters clusters() {
         LiveSearch live = serving.ready();
@@ -62,9 +64,12 @@ public class StyleApiResource {
         int k = map.isEmpty() ? 0 : map.clusters().get(0).k();
         int unclustered = (int) live.index().productsWithPhotos().stream()
                 .filter(p -> map.clusterOf(p.id()).isEmpty()).count();
+        int incremental = map.incremental();
         String message = map.isEmpty() ? NOT_CLUSTERED : unclustered > 0 ? unclustered + " products were embedded "
-                + "after the styles were made: run lookalike cluster again to place them" : null;
-        return new ApiStyles.Clusters(live.modelName(), k, out, unclustered, message);
+                + "after the styles were made: run lookalike cluster again to place them (or lookalike cluster "
+                + "--incremental)" : incremental > ClusterUpdate.STALE_SHARE * map.size() ? incremental + " of "
+                + map.size() + " products joined their style after it was made: run lookalike cluster again" : null;
+        return new ApiStyles.Clusters(live.modelName(), k, out, unclustered, incremental, message);
     }
 
     @GET

@@ -73,6 +73,52 @@ class CatalogDbTest {
     }
 
     @Test
+    void aClusteredV005FileKeepsItsStylesAndGainsTheProjectionTable() throws Exception {
+        Path file = dir.resolve("v005.db");
+        // A catalogue clustered by the release that knew migrations V001 to V005.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE lookalike_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    + "applied_at INTEGER NOT NULL)");
+            for (int v = 1; v <= 5; v++) {
+                String name = CatalogDb.MIGRATIONS.get(v - 1);
+                for (String sql : CatalogDb.splitStatements(CatalogDb.readResource("/db/" + name))) {
+                    st.execute(sql);
+                }
+                st.execute("INSERT INTO lookalike_migrations VALUES (" + v + ", '" + name + "', 0)");
+            }
+            st.execute("INSERT INTO products(id, url, name, price) VALUES ('p1', 'https://shop/p1', 'Old tap', 12.5)");
+            st.execute("INSERT INTO collections(id, name, model) VALUES (1, 'm', 'm')");
+            st.execute("INSERT INTO clusters(id, collection_id, k, label, size, centroid, x, y, seed, created) "
+                    + "VALUES (7, 1, 1, 'gold · curved', 1, x'0000803f', 0.5, -0.5, 42, 0)");
+            st.execute("INSERT INTO product_clusters(product_id, cluster_id, distance, x, y) "
+                    + "VALUES ('p1', 7, 0.25, 0.5, -0.5)");
+        }
+        try (CatalogDb db = CatalogDb.open(file)) {
+            assertEquals(CatalogDb.MIGRATIONS.size(), db.schemaVersion());
+            assertEquals("V006__cluster_projection.sql", CatalogDb.MIGRATIONS.get(5));
+            assertEquals("gold · curved", db.clusters().clusters(1).get(0).label());
+            assertEquals(List.of(new ClusterMember("p1", 7, 0.25, 0.5, -0.5, false)), db.clusters().placements(1),
+                    "the full run's row, not incremental");
+            assertTrue(db.clusters().projection(1).isEmpty(), "clustered before projections were kept");
+
+            db.clusters().update(1, List.of(), List.of("p1"));
+            assertEquals(0, db.clusters().clusters(1).get(0).size(), "the size is recounted");
+            db.clusters().replace(1, 1, 42, List.of(new NewCluster("red", new float[] {1f}, 0, 0,
+                    List.of(new NewCluster.Member("p1", 0, 0.1, 0.2)))),
+                    new ClusterProjection(1, new float[] {0.5f}, new float[] {1f}, new float[] {0f}, 2.0, 1, 0));
+            ClusterProjection p = db.clusters().projection(1).orElseThrow();
+            assertArrayEquals(new float[] {0.5f}, p.mean());
+            assertArrayEquals(new float[] {1f}, p.axisX());
+            assertArrayEquals(new float[] {0f}, p.axisY());
+            assertEquals(2.0, p.scale());
+            assertEquals(1, p.products());
+            long red = db.clusters().clusters(1).get(0).id();
+            db.clusters().update(1, List.of(new ClusterMember("p1", red, 0.3, 0.4, 0.5, true)), List.of());
+            assertEquals(List.of(new ClusterMember("p1", red, 0.3, 0.4, 0.5, true)), db.clusters().placements(1));
+        }
+    }
+
+    @Test
     void migrationsSplitAtSemicolonsButKeepTriggerBodiesWhole() {
         String sql = """
                 -- a comment

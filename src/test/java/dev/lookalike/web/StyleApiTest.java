@@ -54,6 +54,8 @@ class StyleApiTest {
         // products embedded after the run (LiveReloadTest adds one to this shared shop) are counted, not placed
         int unclustered = json.getInt("unclustered");
         assertTrue(unclustered >= 0);
+        // the test shop's styles come from one full run: none placed incrementally (embed's update, ClusterIT)
+        assertEquals(0, json.getInt("incremental"), json.prettify());
         if (unclustered == 0) {
             assertNull(json.get("message"));
         } else {
