@@ -30,7 +30,8 @@ final class FacetCounter {
 
     /** Counts one candidate. */
     void count(Product p) {
-        if (filter.exclude() != null && filter.exclude().equals(p.id())) {
+        if (filter.exclude() != null && filter.exclude().equals(p.id())
+                || filter.within() != null && !filter.within().contains(p.id())) {
             return;
         }
         boolean shop = same(filter.shop(), p.shop());

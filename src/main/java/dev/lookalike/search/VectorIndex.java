@@ -736,6 +736,7 @@ public final class VectorIndex {
         }
         Columns c = columns();
         int excluded = filter.exclude() == null ? -1 : indexOf(filter.exclude());
+        java.util.Set<String> within = filter.within();
         boolean needsPrice = filter.minPrice() != null || filter.maxPrice() != null || filter.cheaperThan() != null;
         double min = filter.minPrice() == null ? Double.NEGATIVE_INFINITY : filter.minPrice();
         double max = filter.maxPrice() == null ? Double.POSITIVE_INFINITY : filter.maxPrice();
@@ -747,7 +748,7 @@ public final class VectorIndex {
         int category = filter.category() == null ? -1
                 : c.names.getOrDefault(filter.category().toLowerCase(Locale.ROOT), -2);
         return p -> {
-            if (p == excluded) {
+            if (p == excluded || within != null && !within.contains(products[p].id())) {
                 return false;
             }
             if (needsPrice) {

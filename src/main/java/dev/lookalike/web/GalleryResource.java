@@ -181,6 +181,11 @@ public class GalleryResource {
         SearchService.Query ranking = new SearchService.Query(null, null, false, SearchFilter.NONE);
         try {
             SearchFilter filter = filters.toFilter();
+            if (text != null || likeId != null || photoKey != null || url != null) {
+                // a search within a style or a place on the map: only its products
+                filter = StylePages.within(styles.of(live), Params.text(cluster), Params.text(near))
+                        .map(filter::within).orElse(filter);
+            }
             ranking = rank.apply(ranking);
             if (likeId != null) {
                 Product p = live.index().product(likeId).orElseThrow(() -> new UnknownProductException(likeId));

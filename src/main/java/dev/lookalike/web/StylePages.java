@@ -76,12 +76,27 @@ final class StylePages {
     record Browse(String heading, ResultPage page) {}
 
     /**
-     * The page for {@code cluster} or {@code near} (whichever is given; empty when neither), the filter applied.
+     * The ids of the products a style ({@code cluster}) or a place on the map ({@code near}) holds, for a search
+     * within it; empty when neither is given.
      *
-     * @throws WebProblem 400 when near is not three numbers, 404 when no style has that id
+     * @throws WebProblem as {@link #browse} does
      */
-    static Optional<Browse> browse(LiveSearch live, StyleMap map, String cluster, String near, SearchFilter filter,
-                                   int limit, int offset) {
+    static Optional<java.util.Set<String>> within(StyleMap map, String cluster, String near) {
+        Optional<Selection> s = selection(map, cluster, near);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (StyleMap.Member m : s.get().members()) {
+            ids.add(m.productId());
+        }
+        return Optional.of(ids);
+    }
+
+    /** What a style or a place on the map holds, and its heading. */
+    private record Selection(List<StyleMap.Member> members, String heading) {}
+
+    private static Optional<Selection> selection(StyleMap map, String cluster, String near) {
         List<StyleMap.Member> members;
         String heading;
         if (cluster != null) {
@@ -97,6 +112,22 @@ final class StylePages {
         } else {
             return Optional.empty();
         }
+        return Optional.of(new Selection(members, heading));
+    }
+
+    /**
+     * The page for {@code cluster} or {@code near} (whichever is given; empty when neither), the filter applied.
+     *
+     * @throws WebProblem 400 when near is not three numbers, 404 when no style has that id
+     */
+    static Optional<Browse> browse(LiveSearch live, StyleMap map, String cluster, String near, SearchFilter filter,
+                                   int limit, int offset) {
+        Optional<Selection> selection = selection(map, cluster, near);
+        if (selection.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StyleMap.Member> members = selection.get().members();
+        String heading = selection.get().heading();
         List<Match> matches = new ArrayList<>();
         for (StyleMap.Member m : members) {
             Optional<Product> p = live.index().product(m.productId());

@@ -144,6 +144,35 @@ class StyleApiTest {
     }
 
     @Test
+    void aSearchWithinAStyleShowsOnlyThatStylesProducts() {
+        JsonPath map = ApiTest.ok(given().get("/api/map"));
+        long cluster = map.getLong("cluster[" + map.getList("ids").indexOf(TestShop.id("crimson-mug")) + "]");
+        JsonPath members = ApiTest.ok(given().queryParam("limit", 100).get("/api/clusters/" + cluster));
+        Set<String> names = new HashSet<>(members.getList("results.name"));
+        String everywhere = given().queryParam("q", "kettle").get("/").then().statusCode(200).extract().asString();
+        assertFalse(names.containsAll(cardNames(everywhere)), "the whole catalogue's kettles are not all of the red style (the red kettle's white photo makes it pale)");
+        String within = given().queryParam("q", "kettle").queryParam("cluster", cluster).get("/").then().statusCode(200)
+                .extract().asString();
+        List<String> shown = cardNames(within);
+        assertFalse(shown.isEmpty(), within);
+        assertTrue(names.containsAll(shown), shown + " are not all in the style " + names);
+        assertTrue(within.contains("<input type=\"hidden\" name=\"cluster\" value=\"" + cluster + "\">"),
+                "the search form keeps the style");
+    }
+
+    /** The product names of a gallery page's cards, unescaped. */
+    private static List<String> cardNames(String html) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<h2 class=\"card-name\"><a href=\"[^\"]*\">([^<]*)</a>")
+                .matcher(html);
+        while (m.find()) {
+            out.add(m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                    .replace("&amp;", "&"));
+        }
+        return out;
+    }
+
+    @Test
     void theStyleEndpointsAreInTheOpenApiDocument() {
         String doc = given().get("/q/openapi").asString();
         assertTrue(doc.contains("/api/clusters/{id}") && doc.contains("/api/map") && doc.contains("/api/clusters:"),
