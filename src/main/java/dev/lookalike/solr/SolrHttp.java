@@ -222,9 +222,22 @@ public final class SolrHttp {
      * second CREATE of the same name fails.
      */
     public void createCollection(String name, String configName, int shards, int replicas) {
-        JsonNode answer = send(request(url("/admin/collections", "action", "CREATE", "name", name,
+        createCollection(name, configName, shards, replicas, null);
+    }
+
+    /**
+     * {@link #createCollection(String, String, int, int)} with documents routed to shards by the hash of
+     * {@code routerField}'s value (the compositeId router's {@code router.field}) instead of their id, so that
+     * documents sharing it share a shard; null routes by id.
+     */
+    public void createCollection(String name, String configName, int shards, int replicas, String routerField) {
+        List<String> params = new ArrayList<>(List.of("action", "CREATE", "name", name,
                 "numShards", String.valueOf(shards), "replicationFactor", String.valueOf(replicas),
-                "collection.configName", configName, "waitForFinalState", "true")).GET(),
+                "collection.configName", configName, "waitForFinalState", "true"));
+        if (routerField != null) {
+            params.addAll(List.of("router.name", "compositeId", "router.field", routerField));
+        }
+        JsonNode answer = send(request(url("/admin/collections", params.toArray(String[]::new))).GET(),
                 "create collection " + name, false);
         failOnFailure(answer, "create collection " + name);
     }

@@ -79,7 +79,8 @@ public final class SolrPush {
             if (!solr.configSets().contains(SolrSchema.CONFIGSET)) {
                 solr.uploadConfigSet(SolrSchema.CONFIGSET, SolrSchema.configSetZip());
             }
-            solr.createCollection(collection, SolrSchema.CONFIGSET, options.shards(), options.replicas());
+            // a product's documents share a shard: collapsing its photos to one result (SolrLooks) needs them together
+            solr.createCollection(collection, SolrSchema.CONFIGSET, options.shards(), options.replicas(), "product_id");
             created = true;
         }
         List<String> schemaChanges = index.dim() == 0 ? List.of() : SolrSchema.align(solr, collection, index.dim());

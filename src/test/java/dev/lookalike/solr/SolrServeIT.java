@@ -196,6 +196,10 @@ class SolrServeIT {
     @Test
     @Order(1)
     void solrAnswersWhatMemoryAnswers() {
+        // push routes by product, so that collapsing a product's photos happens within one shard
+        JsonNode router = solr.client(0).clusterStatus(COLLECTION).path("cluster").path("collections").path(COLLECTION)
+                .path("router");
+        assertEquals("product_id", router.path("field").asText(), router.toString());
         assertSameAnswers("both nodes up");
     }
 
