@@ -256,9 +256,12 @@ class SolrServeIT {
     @Order(3)
     void theServedApiAnswersFromSolrAsFromMemory() throws Exception {
         int port = freePort();
-        ProcessBuilder pb = App.builder(work, List.of("-Dlookalike.index=solr",
-                        "-Dlookalike.solr.url=" + String.join(",", solr.urls()), "-Dlookalike.solr.collection=" + COLLECTION),
-                "serve", "--port", String.valueOf(port), "--catalog", catalog.toString(), "--model", MODEL_DIR.toString());
+        ProcessBuilder pb = App.builder(work, "serve", "--port", String.valueOf(port), "--catalog", catalog.toString(),
+                "--model", MODEL_DIR.toString());
+        // as the README says to start it
+        pb.environment().put("LOOKALIKE_INDEX", "solr");
+        pb.environment().put("LOOKALIKE_SOLR_URL", String.join(",", solr.urls()));
+        pb.environment().put("LOOKALIKE_SOLR_COLLECTION", COLLECTION);
         Path err = work.resolve("serve-err.txt");
         pb.redirectError(err.toFile()).redirectOutput(work.resolve("serve-out.txt").toFile());
         Process p = pb.start();
