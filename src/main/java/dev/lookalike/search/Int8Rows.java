@@ -40,6 +40,19 @@ final class Int8Rows {
         return rows;
     }
 
+    int dim() {
+        return dim;
+    }
+
+    /** Row {@code row} as its codes stand for it, {@code scale · codes}, into {@code into}. */
+    void decode(int row, float[] into) {
+        float s = scale[row];
+        int base = row * dim;
+        for (int i = 0; i < dim; i++) {
+            into[i] = s * codes[base + i];
+        }
+    }
+
     /** Quantizes row {@code row} from {@code v} (from {@code offset}, {@code dim} floats). */
     void set(int row, float[] v, int offset) {
         float max = 0;
