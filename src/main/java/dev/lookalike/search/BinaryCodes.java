@@ -121,7 +121,7 @@ final class BinaryCodes {
             total += u;
             for (int b = 0; b < QUERY_BITS; b++) {
                 if ((u >>> b & 1) != 0) {
-                    planes[b * words + (i >>> 6)] |= 1L << (i & 63);
+                    planes[(i >>> 6) * QUERY_BITS + b] |= 1L << (i & 63);
                 }
             }
         }
@@ -141,16 +141,15 @@ final class BinaryCodes {
     float estimate(Query q, int row) {
         long[] p = q.planes;
         int base = row * words;
-        int a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (int j = 0; j < words; j++) {
+        int weighted = 0;
+        // the planes of word j lie together, so one row reads one stretch of the (L1-resident) query
+        for (int j = 0, at = 0; j < words; j++, at += QUERY_BITS) {
             long c = codes[base + j];
-            a0 += Long.bitCount(c & p[j]);
-            a1 += Long.bitCount(c & p[words + j]);
-            a2 += Long.bitCount(c & p[2 * words + j]);
-            a3 += Long.bitCount(c & p[3 * words + j]);
+            weighted += Long.bitCount(c & p[at]) + (Long.bitCount(c & p[at + 1]) << 1)
+                    + (Long.bitCount(c & p[at + 2]) << 2) + (Long.bitCount(c & p[at + 3]) << 3);
         }
         // the sum of the query's values where the row is above the mean
-        float above = q.lo * ones[row] + q.delta * (a0 + 2 * a1 + 4 * a2 + 8 * a3);
+        float above = q.lo * ones[row] + q.delta * weighted;
         return q.onMean + factor[row] * (2 * above - q.sum);
     }
 

@@ -98,25 +98,37 @@ final class Int8Rows {
         return out;
     }
 
+    /** Row {@code row}'s estimated score, as {@link #estimates} gives it. */
+    float estimate(float[] q, int row) {
+        if (Scan.SIMD) {
+            return VectorKernel.estimateRow(q, codes, scale, dim, row);
+        }
+        return scalarEstimate(q, row);
+    }
+
     private void estimate(float[] q, float[] out, int from, int to) {
         if (Scan.SIMD) {
             VectorKernel.estimate(q, codes, scale, dim, out, from, to);
             return;
         }
         for (int r = from; r < to; r++) {
-            int base = r * dim;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 3 < dim; i += 4) {
-                s0 += q[i] * codes[base + i];
-                s1 += q[i + 1] * codes[base + i + 1];
-                s2 += q[i + 2] * codes[base + i + 2];
-                s3 += q[i + 3] * codes[base + i + 3];
-            }
-            for (; i < dim; i++) {
-                s0 += q[i] * codes[base + i];
-            }
-            out[r] = scale[r] * ((s0 + s1) + (s2 + s3));
+            out[r] = scalarEstimate(q, r);
         }
+    }
+
+    private float scalarEstimate(float[] q, int r) {
+        int base = r * dim;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < dim; i += 4) {
+            s0 += q[i] * codes[base + i];
+            s1 += q[i + 1] * codes[base + i + 1];
+            s2 += q[i + 2] * codes[base + i + 2];
+            s3 += q[i + 3] * codes[base + i + 3];
+        }
+        for (; i < dim; i++) {
+            s0 += q[i] * codes[base + i];
+        }
+        return scale[r] * ((s0 + s1) + (s2 + s3));
     }
 }

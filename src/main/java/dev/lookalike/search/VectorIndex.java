@@ -767,8 +767,9 @@ public final class VectorIndex {
 
     /**
      * The first pass: each eligible product's estimate is its best photo's binary estimate; the
-     * {@code max(k, candidates)} best estimates are scored exactly, every photo of each, and the best
-     * {@code k} of those returned. Filters are applied in the pass, so every eligible product competes.
+     * {@code max(k, candidates)} best estimates are scored exactly (their int8 estimates and error bounds
+     * first, then in float32 every photo that can still reach the k-th of them), and the best {@code k} of
+     * those returned: exactly the top {@code k} of the candidates. Filters are applied in the pass, so every eligible product competes.
      */
     private ScoredProducts shortlisted(float[] query, int k, IntPredicate eligible) {
         BinaryCodes.Query bq = binary.query(query);
@@ -807,6 +808,26 @@ public final class VectorIndex {
         // in product order, so that equal scores keep the smaller product first
         int[] ps = all.sortedValues();
         int m = ps.length;
+        // the int8 bound, as in the exact scan but over the candidates only: the k-th best lower bound is at
+        // most the k-th best exact score among them, so a photo whose upper bound is below it need no float32
+        float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
+        int[] at = new int[m + 1];
+        for (int i = 0; i < m; i++) {
+            at[i + 1] = at[i] + rowStart[ps[i] + 1] - rowStart[ps[i]];
+        }
+        float[] estimates = new float[at[m]];
+        FloatHeap lows = new FloatHeap(k);
+        for (int i = 0; i < m; i++) {
+            int p = ps[i];
+            float lo = Float.NEGATIVE_INFINITY;
+            for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
+                int r = rowList[j];
+                estimates[e] = quantized.estimate(query, r);
+                lo = Math.max(lo, estimates[e] - quantized.bound(r, queryNorm));
+            }
+            lows.offer(lo);
+        }
+        float cut = m > k && lows.size() == k ? lows.min() : Float.NEGATIVE_INFINITY;
         float[] best = new float[m];
         int[] bestRow = new int[m];
         int parts = m >= 256 ? Runtime.getRuntime().availableProcessors() : 1;
@@ -814,7 +835,22 @@ public final class VectorIndex {
         run(parts, c -> {
             float[] scratch = new float[dim];
             for (int i = Math.min(m, c * per), end = Math.min(m, (c + 1) * per); i < end; i++) {
-                bestOfProduct(query, ps[i], scratch, best, bestRow, i);
+                int p = ps[i];
+                float b = Float.NEGATIVE_INFINITY;
+                int row = -1;
+                for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
+                    int r = rowList[j];
+                    if (!(estimates[e] + quantized.bound(r, queryNorm) >= cut)) {
+                        continue; // cannot reach the k-th candidate's score
+                    }
+                    float score = floats.dot(query, r, scratch);
+                    if (row < 0 || score > b || (score == b && r < row)) {
+                        b = score;
+                        row = r;
+                    }
+                }
+                best[i] = b; // −∞ when no photo can reach the cut: TopK never takes it
+                bestRow[i] = row;
             }
         });
         int[] order = TopK.select(best, Math.min(k, m));

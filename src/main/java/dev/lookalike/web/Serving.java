@@ -4,7 +4,9 @@ import dev.lookalike.catalog.CatalogConfig;
 import dev.lookalike.embed.ModelConfig;
 import dev.lookalike.embed.ProgressListener;
 import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.ScanSettings;
 import dev.lookalike.search.SearchService;
+import dev.lookalike.search.VectorIndex;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -50,7 +52,7 @@ public class Serving {
     Serving(CatalogConfig catalog, ModelConfig model, ServeConfig config) {
         this(() -> LiveSearch.open(catalog.catalog(), config.readOnly(), model.model(), model.modelCache(),
                         model.textPrecision(), ProgressListener.NONE, settings(config.search()),
-                        precompute(config.search())),
+                        precompute(config.search()), indexer(config.search())),
                 config.web().reloadInterval(), config.web().loadOnStart());
     }
 
@@ -62,6 +64,16 @@ public class Serving {
 
     static LiveSearch.Precompute precompute(ServeConfig.Search s) {
         return new LiveSearch.Precompute(s.lookalikes(), s.lookalikesMaxPhotos(), s.lookalikesAfterReload());
+    }
+
+    /** The in-memory index, scanned as the settings say; the command line's search and similar load the same. */
+    public static LiveSearch.Indexer indexer(ServeConfig.Search s) {
+        ScanSettings scan = scanSettings(s);
+        return (db, collection) -> VectorIndex.load(db, collection, scan);
+    }
+
+    static ScanSettings scanSettings(ServeConfig.Search s) {
+        return new ScanSettings(s.scan(), s.scanThreshold(), s.scanCandidates());
     }
 
     /** The search settings the server uses; the command line's search and similar use the same. */
