@@ -105,6 +105,10 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
             description = "Products the binary first pass keeps for exact scoring (default: ${DEFAULT-VALUE}).")
     int scanCandidates;
 
+    @CommandLine.Option(names = "--scan-int8-copy", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "With the first pass on, keep the int8 copy on the heap too (default: ${DEFAULT-VALUE}).")
+    boolean scanInt8Copy;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
 
@@ -114,7 +118,7 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
             case "exact" -> ScanSettings.Pass.EXACT;
             default -> throw new CommandFailure(ExitCodes.USAGE, "--scan " + scanPass + ": use auto or exact");
         };
-        return new ScanSettings(pass, scanThreshold, scanCandidates);
+        return new ScanSettings(pass, scanThreshold, scanCandidates, scanInt8Copy);
     }
 
     @Override

@@ -75,6 +75,61 @@ final class BinaryCodes {
         return b;
     }
 
+    /** The codes of every float32 row (two reads of them: the mean, then the codes). */
+    static BinaryCodes of(FloatRows rows) {
+        int dim = rows.dim();
+        int n = rows.rows();
+        int chunks = n >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
+        int step = (n + chunks - 1) / chunks;
+        double[][] sums = new double[chunks][];
+        run(chunks, c -> {
+            double[] s = new double[dim];
+            forEachBlock(rows, Math.min(n, c * step), Math.min(n, (c + 1) * step), (first, block, count) -> {
+                for (int r = 0; r < count; r++) {
+                    for (int i = 0, at = r * dim; i < dim; i++) {
+                        s[i] += block[at + i];
+                    }
+                }
+            });
+            sums[c] = s;
+        });
+        float[] mean = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            double s = 0;
+            for (double[] part : sums) {
+                s += part[i];
+            }
+            mean[i] = n == 0 ? 0 : (float) (s / n);
+        }
+        BinaryCodes b = new BinaryCodes(dim, n, mean);
+        run(chunks, c -> {
+            float[] v = new float[dim];
+            forEachBlock(rows, Math.min(n, c * step), Math.min(n, (c + 1) * step), (first, block, count) -> {
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(block, i * dim, v, 0, dim);
+                    b.set(first + i, v);
+                }
+            });
+        });
+        return b;
+    }
+
+    private static void forEachBlock(FloatRows rows, int from, int to, VectorFile.RowSink sink) {
+        float[] m = rows.heapMatrix();
+        if (m == null) {
+            ((VectorFile.Rows) rows).forEachBlock(from, to, sink);
+            return;
+        }
+        int dim = rows.dim();
+        int per = Math.max(1, (1 << 18) / Math.max(dim, 1));
+        float[] block = new float[per * dim];
+        for (int first = from; first < to; first += per) {
+            int count = Math.min(per, to - first);
+            System.arraycopy(m, first * dim, block, 0, count * dim);
+            sink.rows(first, block, count);
+        }
+    }
+
     private void set(int row, float[] v) {
         double squares = 0;
         double lengths = 0;

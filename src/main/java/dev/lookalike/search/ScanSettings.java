@@ -10,17 +10,22 @@ package dev.lookalike.search;
  *                   exact scan
  * @param threshold  the number of photos from which {@code AUTO} uses the first pass
  * @param candidates how many products the first pass keeps for exact scoring (at least the k asked for)
+ * @param int8Copy   with the first pass on and the float32 rows in the derived file: whether the int8 copy
+ *                   stays on the heap as well (a quarter of the float32 bytes, 512 MB at a million 512-d
+ *                   photos), for the candidates' bounds and the exact scans ({@link VectorIndex#scoreAtLeast});
+ *                   without it only the binary codes are on the heap, candidates are scored from the file and
+ *                   the exact scans read every float32 row of it (four times the int8 bytes)
  */
-public record ScanSettings(Pass pass, int threshold, int candidates) {
+public record ScanSettings(Pass pass, int threshold, int candidates, boolean int8Copy) {
 
     /** Which first pass. */
     public enum Pass { EXACT, AUTO }
 
     /** The first pass from 100,000 photos on, 2,000 candidates. */
-    public static final ScanSettings DEFAULTS = new ScanSettings(Pass.AUTO, 100_000, 2_000);
+    public static final ScanSettings DEFAULTS = new ScanSettings(Pass.AUTO, 100_000, 2_000, true);
 
     /** The exact int8 scan at every size. */
-    public static final ScanSettings EXACT = new ScanSettings(Pass.EXACT, Integer.MAX_VALUE, 0);
+    public static final ScanSettings EXACT = new ScanSettings(Pass.EXACT, Integer.MAX_VALUE, 0, true);
 
     public ScanSettings {
         if (pass == null) {
@@ -34,5 +39,10 @@ public record ScanSettings(Pass pass, int threshold, int candidates) {
     /** Whether an index of {@code rows} photos takes the binary first pass. */
     boolean firstPass(int rows) {
         return pass == Pass.AUTO && rows >= threshold && rows > 0;
+    }
+
+    /** Whether an index of {@code rows} photos whose float32 rows are not on the heap needs the int8 copy. */
+    boolean needsInt8(int rows) {
+        return int8Copy || !firstPass(rows);
     }
 }

@@ -164,7 +164,7 @@ public final class VectorIndex {
         Loaded vectors = null;
         for (int attempt = 0; vectors == null; attempt++) {
             VectorListing listing = listing(db, collection);
-            vectors = loadVectors(db, collection, listing, files, heapFloats);
+            vectors = loadVectors(db, collection, listing, files, heapFloats, scan);
             if (vectors == null && attempt == 2) {
                 throw new IllegalStateException("the vectors of collection " + collection.name()
                         + " kept changing while they were read; try again when embed has finished");
@@ -250,19 +250,20 @@ public final class VectorIndex {
 
     /** Null when the catalogue's vectors changed under the read (the listing no longer matches). */
     private static Loaded loadVectors(CatalogDb db, Collection collection, VectorListing listing, List<Path> files,
-                                      long heapFloats) {
+                                      long heapFloats, ScanSettings scan) {
         String[] ids = listing.imageIds().toArray(String[]::new);
         int rows = ids.length;
         int dim = listing.maxBytes() / 4;
         boolean onHeap = (long) rows * dim <= heapFloats;
-        Int8Rows quantized = new Int8Rows(dim, rows);
+        // with the first pass on and the floats in the file, the int8 copy may stay off the heap
+        Int8Rows quantized = onHeap || scan.needsInt8(rows) ? new Int8Rows(dim, rows) : null;
         float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
         if (rows == 0) {
             return new Loaded(dim, ids, new FloatRows.Heap(dim, new float[0]), quantized, null);
         }
         for (Path f : files) {
             VectorFile.Rows opened = VectorFile.open(f, listing.stamp(), dim, rows, (first, block, count) -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; quantized != null && i < count; i++) {
                     quantized.set(first + i, block, i * dim);
                 }
                 if (matrix != null) {
@@ -301,7 +302,9 @@ public final class VectorIndex {
                     return;
                 }
                 float[] unit = Vectors.normalize(v.vector());
-                quantized.set(r, unit, 0);
+                if (quantized != null) {
+                    quantized.set(r, unit, 0);
+                }
                 if (heap != null) {
                     System.arraycopy(unit, 0, heap, r * dim, dim);
                 }
@@ -328,7 +331,7 @@ public final class VectorIndex {
                 // the file failed half-way and the floats were meant to live in it: read them again, onto the heap
                 LOG.log(System.Logger.Level.WARNING, "cannot write the vector file {0} ({1}); reading the vectors "
                         + "onto the heap instead", written, failed[0]);
-                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE);
+                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE, scan);
             }
             return new Loaded(dim, ids, new FloatRows.Heap(dim, heap), quantized, null);
         }
@@ -393,9 +396,9 @@ public final class VectorIndex {
         if (imageIds.length != n) {
             throw new IllegalArgumentException("image ids and products disagree in size");
         }
-        Int8Rows quantized = new Int8Rows(dim, n);
+        Int8Rows quantized = scan.needsInt8(n) ? new Int8Rows(dim, n) : null;
         VectorFile.Rows opened = VectorFile.open(file, TOOL_STAMP, dim, n, (first, block, count) -> {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; quantized != null && i < count; i++) {
                 quantized.set(first + i, block, i * dim);
             }
         });
@@ -411,9 +414,9 @@ public final class VectorIndex {
 
     /** This index, with the first pass's codes made when {@code scan} wants them at its size. */
     private VectorIndex scanning(ScanSettings scan) {
-        if (quantized != null && scan.firstPass(imageIds.length)) {
+        if (scan.firstPass(imageIds.length)) {
             long t = System.nanoTime();
-            binary = BinaryCodes.of(quantized);
+            binary = quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
             candidates = scan.candidates();
             LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.length,
                     binary.bytes() >> 20, (System.nanoTime() - t) / 1_000_000);
@@ -817,7 +820,7 @@ public final class VectorIndex {
         }
         float[] estimates = new float[at[m]];
         FloatHeap lows = new FloatHeap(k);
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; quantized != null && i < m; i++) {
             int p = ps[i];
             float lo = Float.NEGATIVE_INFINITY;
             for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
@@ -840,7 +843,7 @@ public final class VectorIndex {
                 int row = -1;
                 for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
                     int r = rowList[j];
-                    if (!(estimates[e] + quantized.bound(r, queryNorm) >= cut)) {
+                    if (quantized != null && !(estimates[e] + quantized.bound(r, queryNorm) >= cut)) {
                         continue; // cannot reach the k-th candidate's score
                     }
                     float score = floats.dot(query, r, scratch);
@@ -1107,6 +1110,9 @@ public final class VectorIndex {
      * upper bound reaches {@code L} is re-scored in float32.
      */
     private ScoredProducts bounded(float[] query, int k, float threshold, IntPredicate eligible) {
+        if (quantized == null) {
+            return byFloats(query, k, threshold, eligible);
+        }
         float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
         float[] est = quantized.estimates(query);
         int n = products.length;
@@ -1192,6 +1198,41 @@ public final class VectorIndex {
             scores[i] = all.scores[order[i]];
         }
         return new ScoredProducts(ps, rows, scores, order.length, eligibleCount);
+    }
+
+    /**
+     * What {@link #bounded} answers, from the float32 score of every row: for an index that keeps no int8
+     * copy ({@link ScanSettings#int8Copy}).
+     */
+    private ScoredProducts byFloats(float[] query, int k, float threshold, IntPredicate eligible) {
+        int n = products.length;
+        boolean[] ok = new boolean[n];
+        int count = 0;
+        for (int p = 0; p < n; p++) {
+            ok[p] = productRows[p].length > 0 && (eligible == null || eligible.test(p));
+            if (ok[p]) {
+                count++;
+            }
+        }
+        float[] best = new float[n];
+        int[] bestRow = new int[n];
+        bestPerProduct(exactScores(query), rowProducts, ok, best, bestRow);
+        int above = 0;
+        for (int p = 0; p < n; p++) {
+            if (best[p] >= threshold) {
+                above++;
+            } else {
+                best[p] = Float.NEGATIVE_INFINITY; // TopK never takes it
+            }
+        }
+        int[] order = TopK.select(best, Math.min(k, above));
+        int[] rows = new int[order.length];
+        float[] scores = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            rows[i] = bestRow[order[i]];
+            scores[i] = best[order[i]];
+        }
+        return new ScoredProducts(order, rows, scores, order.length, count);
     }
 
     /** Runs {@code work} for chunks 0 … {@code chunks − 1}, on several threads when there are several. */

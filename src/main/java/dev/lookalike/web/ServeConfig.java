@@ -114,5 +114,9 @@ public interface ServeConfig {
         /** Products the binary first pass keeps for exact scoring. */
         @WithName("scan-candidates")
         int scanCandidates();
+
+        /** With the first pass on and the vectors in the derived file, keep the int8 copy on the heap too. */
+        @WithName("scan-int8-copy")
+        boolean scanInt8Copy();
     }
 }

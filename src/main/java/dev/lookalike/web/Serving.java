@@ -73,7 +73,7 @@ public class Serving {
     }
 
     static ScanSettings scanSettings(ServeConfig.Search s) {
-        return new ScanSettings(s.scan(), s.scanThreshold(), s.scanCandidates());
+        return new ScanSettings(s.scan(), s.scanThreshold(), s.scanCandidates(), s.scanInt8Copy());
     }
 
     /** The search settings the server uses; the command line's search and similar use the same. */

@@ -4,12 +4,17 @@ import dev.lookalike.catalog.Product;
 import dev.lookalike.embed.Vectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -215,9 +220,43 @@ class BinaryScanTest {
     }
 
     @Test
+    void withoutTheInt8CopyTheFloatsInTheFileScoreTheCandidatesAndTheExactScans(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rows.vectors");
+        VectorIndex.writeRowFile(file, DIM, N, r -> java.util.Arrays.copyOfRange(data.matrix, r * DIM, (r + 1) * DIM));
+        VectorIndex lean = VectorIndex.ofRowFile(file, DIM, data.ids, data.products,
+                new ScanSettings(ScanSettings.Pass.AUTO, 1000, 2_000, false));
+        VectorIndex exact = index(ScanSettings.EXACT);
+        assertTrue(lean.approximatesTop());
+        assertFalse(lean.vectorsOnHeap());
+        List<SearchFilter> filters = new ArrayList<>();
+        List<float[]> qs = textQueries(new SplittableRandom(23), filters, SearchFilter.prices(1.0, 1000.0));
+        double at10 = recall(lean, qs.subList(0, 20), filters.subList(0, 20), 10);
+        assertTrue(at10 >= 0.99, "recall@10 " + at10);
+        for (int i = 0; i < 3; i++) {
+            float[] q = qs.get(i);
+            IntPredicate band = exact.accepting(filters.get(i));
+            VectorIndex.ScoredProducts top = exact.scoreTop(q, 50, band);
+            float t = top.scores()[49];
+            // every product at or above the 50th score, from the file's floats: what the int8 scan finds
+            assertSame(exact.scoreAtLeast(q, t, band), lean.scoreAtLeast(q, t, lean.accepting(filters.get(i))));
+            assertSame(top, lean.scoreTopExactly(q, 50, lean.accepting(filters.get(i))));
+        }
+    }
+
+    private static void assertSame(VectorIndex.ScoredProducts want, VectorIndex.ScoredProducts got) {
+        assertEquals(want.count(), got.count());
+        assertEquals(want.eligibleCount(), got.eligibleCount());
+        for (int i = 0; i < want.count(); i++) {
+            assertEquals(want.products()[i], got.products()[i], "product at " + i);
+            assertEquals(want.rows()[i], got.rows()[i], "row at " + i);
+            assertEquals(want.scores()[i], got.scores()[i], "score at " + i);
+        }
+    }
+
+    @Test
     void belowTheThresholdOrWhenExactTheScanIsExact() {
         VectorIndex exact = index(ScanSettings.EXACT);
-        VectorIndex above = index(new ScanSettings(ScanSettings.Pass.AUTO, N + 1, 2_000));
+        VectorIndex above = index(new ScanSettings(ScanSettings.Pass.AUTO, N + 1, 2_000, true));
         assertFalse(exact.approximatesTop());
         assertFalse(above.approximatesTop());
         SplittableRandom rnd = new SplittableRandom(19);
