@@ -9,10 +9,12 @@
 #   tools/bench.sh [PHOTO_DIR] [extra bench options…]
 #
 #   tools/bench.sh --scan [N[,N…]=20000] [extra bench options…]
-# times only the search scan (`bench --no-model`: the int8 scan with exact re-scoring on a clustered
-# synthetic catalogue in a derived vector file, and at sizes up to --float-scan-max the float32 scan it
-# replaces) and, in the same run, numpy's brute force (Debian's python3-numpy: one matrix-vector product
-# on every vector, then argpartition) on the same shape as the peer figure.
+# times only the search scan (`bench --no-model`: the int8 scan with exact re-scoring, and from
+# lookalike.search.scan-threshold photos on the binary first pass, on a clustered synthetic catalogue in a
+# derived vector file, and at sizes up to --float-scan-max the float32 scan it replaces), with the first
+# pass's recall@10 against the exact scan, and, in the same run, numpy's brute force (Debian's
+# python3-numpy: one matrix-vector product on every vector, then argpartition) on the same shape as the
+# peer figure. The README's figures: tools/bench.sh --scan 20000,1000000 --float-scan-max 20000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--scan" ]; then
@@ -71,8 +73,13 @@ for n, scan in zip(sizes, report["scan"]):
         row("similar, floats on heap", heap["similar_ms"], peer)
         row("float32 scan (before)", heap["float32_scan_similar_ms"], peer)
     floor = scan.get("memory_floor_ms")
-    print(f"  {n:>9,} ready on the warm vector file {scan['ready_on_warm_file_s']} s, "
-          f"RSS after the queries {scan['rss_mib_after_queries']} MiB"
+    recall = scan["recall_vs_exact"]
+    print(f"  {n:>9,} first pass: {scan['first_pass']}; recall@10 vs the exact scan: similar "
+          f"{recall['similar_at10']} ({recall['similar_price_band_at10']} with the band), text-shaped "
+          f"{recall['text_at10']} ({recall['text_price_band_at10']}); @100: {recall['similar_at100']}, "
+          f"{recall['text_at100']}")
+    print(f"  {n:>9,} ready on the warm vector file {scan['ready_on_warm_file_s']} s, RSS after loading "
+          f"{scan['rss_mib_after_load']} MiB, after the queries {scan['rss_mib_after_queries']} MiB"
           + (f", merely reading the int8 copy's bytes now: {floor} ms" if floor else ""))
 PY
   exit 0

@@ -11,6 +11,7 @@ import dev.lookalike.embed.ImageDecoder;
 import dev.lookalike.embed.ImagePreprocessor;
 import dev.lookalike.embed.ProgressListener;
 import dev.lookalike.embed.Vectors;
+import dev.lookalike.search.ScanSettings;
 import dev.lookalike.search.SearchFilter;
 import dev.lookalike.search.SearchService;
 import dev.lookalike.search.VectorIndex;
@@ -91,8 +92,34 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int clusterK;
 
+    @CommandLine.Option(names = "--scan", paramLabel = "PASS", defaultValue = "auto",
+            description = "How search finds the best products: auto (the binary first pass from --scan-threshold "
+                    + "photos on) or exact (the int8 scan with error bounds at every size) (default: ${DEFAULT-VALUE}).")
+    String scanPass;
+
+    @CommandLine.Option(names = "--scan-threshold", paramLabel = "N", defaultValue = "100000",
+            description = "Photos from which --scan auto takes the binary first pass (default: ${DEFAULT-VALUE}).")
+    int scanThreshold;
+
+    @CommandLine.Option(names = "--scan-candidates", paramLabel = "N", defaultValue = "2000",
+            description = "Products the binary first pass keeps for exact scoring (default: ${DEFAULT-VALUE}).")
+    int scanCandidates;
+
+    @CommandLine.Option(names = "--scan-int8-copy", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "With the first pass on, keep the int8 copy on the heap too (default: ${DEFAULT-VALUE}).")
+    boolean scanInt8Copy;
+
     @CommandLine.Option(names = "--no-model", description = "Only the search benchmarks; load no model.")
     boolean noModel;
+
+    private ScanSettings scanSettings() {
+        ScanSettings.Pass pass = switch (scanPass.toLowerCase(Locale.ROOT)) {
+            case "auto" -> ScanSettings.Pass.AUTO;
+            case "exact" -> ScanSettings.Pass.EXACT;
+            default -> throw new CommandFailure(ExitCodes.USAGE, "--scan " + scanPass + ": use auto or exact");
+        };
+        return new ScanSettings(pass, scanThreshold, scanCandidates, scanInt8Copy);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +149,7 @@ class BenchCommand extends ModelCommand implements Callable<Integer> {
         }
         ArrayNode scans = report.putArray("scan");
         for (int n : vectorCounts) {
-            scans.add(ScanBench.run(n, vectorDim, queries, vectorDir, floatScanMax));
+            scans.add(ScanBench.run(n, vectorDim, queries, vectorDir, floatScanMax, scanSettings()));
         }
         ArrayNode search = report.putArray("similar");
         for (int n : vectorCounts) {

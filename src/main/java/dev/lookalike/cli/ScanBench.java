@@ -3,21 +3,27 @@ package dev.lookalike.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.catalog.Product;
 import dev.lookalike.embed.Vectors;
+import dev.lookalike.search.ScanSettings;
 import dev.lookalike.search.SearchFilter;
 import dev.lookalike.search.VectorIndex;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * Times the int8 scan with exact re-scoring ({@link VectorIndex#search}) on a synthetic catalogue of
+ * Times search ({@link VectorIndex#search}: the int8 scan with exact re-scoring, or above its threshold the
+ * binary first pass of {@link ScanSettings}) on a synthetic catalogue of
  * clustered vectors kept in a derived vector file, as a large catalogue is served: "more like this"
  * (a product's own vector) and a text-shaped query (far from every photo, leaning towards one look),
  * each with and without a price band, plus how long the index takes to open on the warm file and the
- * process's resident memory after the queries.
+ * process's resident memory after loading and after the queries; and the recall of its top against the
+ * exact scan's ({@link VectorIndex#searchExactly}) on the same queries.
  */
 final class ScanBench {
 
@@ -30,7 +36,7 @@ final class ScanBench {
      * @param heapMax also time an index with every float on the heap, and the float32 scan, up to this many
      *     products
      */
-    static ObjectNode run(int n, int dim, int queries, Path folder, int heapMax) throws IOException {
+    static ObjectNode run(int n, int dim, int queries, Path folder, int heapMax, ScanSettings scan) throws IOException {
         int clusters = Math.max(1, n / PER_CLUSTER);
         long seed = 42;
         float[][] centres = new float[clusters][];
@@ -53,13 +59,13 @@ final class ScanBench {
         long t1 = System.nanoTime();
         try {
             // a file from an earlier run is reused: the rows are a function of (seed, n, dim)
-            index = VectorIndex.ofRowFile(file, dim, ids, products);
+            index = VectorIndex.ofRowFile(file, dim, ids, products, scan);
         } catch (IOException absentOrDamaged) {
             long t0 = System.nanoTime();
             VectorIndex.writeRowFile(file, dim, n, r -> row(centres, seed, r, dim));
             writeSeconds = (System.nanoTime() - t0) / 1e9;
             t1 = System.nanoTime();
-            index = VectorIndex.ofRowFile(file, dim, ids, products);
+            index = VectorIndex.ofRowFile(file, dim, ids, products, scan);
         }
         double readySeconds = (System.nanoTime() - t1) / 1e9;
 
@@ -72,6 +78,9 @@ final class ScanBench {
             node.put("write_vector_file_s", BenchCommand.round(writeSeconds));
         }
         node.put("ready_on_warm_file_s", BenchCommand.round(readySeconds));
+        node.put("rss_mib_after_load", BenchCommand.rssMib());
+        node.put("first_pass", index.approximatesTop() ? "binary codes, " + scan.candidates() + " candidates scored exactly"
+                : "int8 with error bounds (exact)");
         SearchFilter band = SearchFilter.prices(100.0, 200.0);
         SplittableRandom pick = new SplittableRandom(seed + 2);
         VectorIndex idx = index;
@@ -87,6 +96,15 @@ final class ScanBench {
         node.set("text_ms", time(index, text, SearchFilter.NONE, queries));
         node.set("text_price_band_ms", time(index, text, band, queries));
         node.put("rss_mib_after_queries", BenchCommand.rssMib());
+        ObjectNode recall = node.putObject("recall_vs_exact");
+        int sample = Math.min(queries, RECALL_QUERIES);
+        SplittableRandom again = new SplittableRandom(seed + 3);
+        Supplier<float[]> similarAgain = () -> Vectors.normalize(idx.productVector("p" + again.nextInt(n)).orElseThrow());
+        Supplier<float[]> textAgain = () -> textLike(centres[again.nextInt(clusters)], again, dim);
+        recall(recall, "similar", idx, similarAgain, SearchFilter.NONE, sample);
+        recall(recall, "similar_price_band", idx, similarAgain, band, sample);
+        recall(recall, "text", idx, textAgain, SearchFilter.NONE, sample);
+        recall(recall, "text_price_band", idx, textAgain, band, sample);
         long codeBytes = (long) n * dim;
         if (codeBytes >= FLOOR_BYTES) {
             node.put("memory_floor_ms", BenchCommand.round(memoryFloorMs(codeBytes)));
@@ -97,7 +115,7 @@ final class ScanBench {
             for (int r = 0; r < n; r++) {
                 System.arraycopy(row(centres, seed, r, dim), 0, matrix, r * dim, dim);
             }
-            VectorIndex heap = VectorIndex.ofRows(dim, matrix, ids, products);
+            VectorIndex heap = VectorIndex.ofRows(dim, matrix, ids, products, scan);
             Supplier<float[]> similarHeap = () -> Vectors.normalize(heap.productVector("p" + pick.nextInt(n)).orElseThrow());
             for (int i = 0; i < 30; i++) {
                 heap.search(similarHeap.get(), SearchFilter.NONE, 20, 0);
@@ -116,6 +134,46 @@ final class ScanBench {
     }
 
     private static final int FLOOR_BYTES = 128 << 20;
+
+    /** Queries of each kind whose top is compared with the exact scan's. */
+    private static final int RECALL_QUERIES = 50;
+
+    /** As many results as the search service asks of the index (its relevance window). */
+    private static final int WINDOW = 100;
+
+    /**
+     * Mean recall@10 and @100 of {@code index.search} against {@code index.searchExactly}, the top 100
+     * (what the search service asks for) of {@code count} queries.
+     */
+    private static void recall(ObjectNode into, String name, VectorIndex index, Supplier<float[]> queries,
+                               SearchFilter filter, int count) {
+        double at10 = 0;
+        double at100 = 0;
+        for (int i = 0; i < count; i++) {
+            float[] q = queries.get();
+            List<String> exact = index.searchExactly(q, filter, WINDOW, 0).stream().map(m -> m.product().id()).toList();
+            List<String> got = index.search(q, filter, WINDOW, 0).stream().map(m -> m.product().id()).toList();
+            at10 += overlap(exact, got, 10);
+            at100 += overlap(exact, got, WINDOW);
+        }
+        into.put(name + "_at10", Math.round(at10 / count * 10_000) / 10_000.0);
+        into.put(name + "_at100", Math.round(at100 / count * 10_000) / 10_000.0);
+    }
+
+    /** The share of {@code exact}'s first {@code at} that {@code got}'s first {@code at} holds. */
+    private static double overlap(List<String> exact, List<String> got, int at) {
+        Set<String> want = new HashSet<>(exact.subList(0, Math.min(at, exact.size())));
+        if (want.isEmpty()) {
+            return 1;
+        }
+        int hit = 0;
+        for (String id : got.subList(0, Math.min(at, got.size()))) {
+            if (want.contains(id)) {
+                hit++;
+            }
+        }
+        return (double) hit / want.size();
+    }
 
     /**
      * What merely reading {@code bytes} from memory takes on this machine now (both cores, 128 MiB read

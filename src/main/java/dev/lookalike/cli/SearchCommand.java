@@ -39,7 +39,7 @@ class SearchCommand extends ModelCommand implements Callable<Integer> {
         try (CatalogDb db = openCatalogForReading(); ClipModel clip = loadModel()) {
             Collection c = db.findCollection(clip.name()).orElseThrow(() -> new CommandFailure(ExitCodes.NOT_FOUND,
                     "the catalogue has no vectors of model " + clip.name() + ": run embed with this model first"));
-            VectorIndex index = VectorIndex.load(db, c);
+            VectorIndex index = Serving.indexer(serveConfig.search()).load(db, c);
             // the server's settings, relevance floor included: the same query gives the same list as /api/search
             SearchService service = new SearchService(() -> index, () -> clip, Serving.settings(serveConfig.search()),
                     db::photoErrors, db::words);

@@ -36,7 +36,7 @@ class SimilarCommand extends ModelCommand implements Callable<Integer> {
         checkLimit(limit);
         try (CatalogDb db = openCatalogForReading()) {
             Collection c = pickCollection(db);
-            VectorIndex index = VectorIndex.load(db, c);
+            VectorIndex index = Serving.indexer(serveConfig.search()).load(db, c);
             SearchService service = new SearchService(() -> index, () -> null, Serving.settings(serveConfig.search()),
                     db::photoErrors, db::words);
             SearchService.Query query = rank.apply(new SearchService.Query(null, productId.strip().toLowerCase(

@@ -40,6 +40,19 @@ final class Int8Rows {
         return rows;
     }
 
+    int dim() {
+        return dim;
+    }
+
+    /** Row {@code row} as its codes stand for it, {@code scale · codes}, into {@code into}. */
+    void decode(int row, float[] into) {
+        float s = scale[row];
+        int base = row * dim;
+        for (int i = 0; i < dim; i++) {
+            into[i] = s * codes[base + i];
+        }
+    }
+
     /** Quantizes row {@code row} from {@code v} (from {@code offset}, {@code dim} floats). */
     void set(int row, float[] v, int offset) {
         float max = 0;
@@ -85,25 +98,37 @@ final class Int8Rows {
         return out;
     }
 
+    /** Row {@code row}'s estimated score, as {@link #estimates} gives it. */
+    float estimate(float[] q, int row) {
+        if (Scan.SIMD) {
+            return VectorKernel.estimateRow(q, codes, scale, dim, row);
+        }
+        return scalarEstimate(q, row);
+    }
+
     private void estimate(float[] q, float[] out, int from, int to) {
         if (Scan.SIMD) {
             VectorKernel.estimate(q, codes, scale, dim, out, from, to);
             return;
         }
         for (int r = from; r < to; r++) {
-            int base = r * dim;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 3 < dim; i += 4) {
-                s0 += q[i] * codes[base + i];
-                s1 += q[i + 1] * codes[base + i + 1];
-                s2 += q[i + 2] * codes[base + i + 2];
-                s3 += q[i + 3] * codes[base + i + 3];
-            }
-            for (; i < dim; i++) {
-                s0 += q[i] * codes[base + i];
-            }
-            out[r] = scale[r] * ((s0 + s1) + (s2 + s3));
+            out[r] = scalarEstimate(q, r);
         }
+    }
+
+    private float scalarEstimate(float[] q, int r) {
+        int base = r * dim;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < dim; i += 4) {
+            s0 += q[i] * codes[base + i];
+            s1 += q[i + 1] * codes[base + i + 1];
+            s2 += q[i + 2] * codes[base + i + 2];
+            s3 += q[i + 3] * codes[base + i + 3];
+        }
+        for (; i < dim; i++) {
+            s0 += q[i] * codes[base + i];
+        }
+        return scale[r] * ((s0 + s1) + (s2 + s3));
     }
 }

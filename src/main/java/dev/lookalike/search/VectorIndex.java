@@ -24,15 +24,18 @@ import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
 /**
- * The unit vectors of one collection, with which products show each photo. Search is exact: every
- * photo counts, each product keeps its best photo. Immutable and thread-safe (the lookalike lists, once
+ * The unit vectors of one collection, with which products show each photo. Every photo counts, each
+ * product keeps its best photo; scores are always exact, and so is the top except where the binary first
+ * pass is on ({@link ScanSettings}: by default from 100,000 photos), whose top is measured, not guaranteed. Immutable and thread-safe (the lookalike lists, once
  * precomputed, only make {@link #similar} faster); reload by building a new one.
  *
  * <p>Two copies of the vectors: an int8 copy on the heap ({@link Int8Rows}, a quarter of the float32
  * size) that every query scans, and the float32 rows, on the heap up to {@link #HEAP_FLOATS} floats and
  * above that in the derived vector file ({@link VectorFile}), which re-score exactly the candidates the
  * int8 scan cannot rule out. The int8 error is bounded per row, so the answers are the float32 scan's
- * answers, the same products with the same scores in the same order.
+ * answers, the same products with the same scores in the same order. Above the first pass's threshold a
+ * third copy, one bit per dimension ({@link BinaryCodes}, an eighth of the int8 copy), picks the
+ * candidates of {@link #scoreTop} instead, which are scored in float32 as well.
  */
 public final class VectorIndex {
 
@@ -69,6 +72,10 @@ public final class VectorIndex {
     private volatile SameItems sameItems;
     /** Where the look scores come from when the vectors are not in this process; null when they are. */
     private RemoteLooks remote;
+    /** The one-bit codes of the first pass ({@link ScanSettings}); null where {@link #scoreTop} scans exactly. */
+    private BinaryCodes binary;
+    /** How many products the first pass keeps for exact scoring. */
+    private int candidates;
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
@@ -127,11 +134,21 @@ public final class VectorIndex {
      * @throws IllegalStateException when the collection mixes vector lengths
      */
     public static VectorIndex load(CatalogDb db, Collection collection) {
+        return load(db, collection, ScanSettings.DEFAULTS);
+    }
+
+    /**
+     * {@link #load(CatalogDb, Collection)} with {@code scan} saying how {@link #scoreTop} finds the best
+     * products.
+     *
+     * @throws IllegalStateException when the collection mixes vector lengths
+     */
+    public static VectorIndex load(CatalogDb db, Collection collection, ScanSettings scan) {
         // a catalogue opened read-only (a baked deployment, LOOKALIKE_READ_ONLY) gets nothing written beside it
         List<Path> files = db.file() == null || collection.id() < 0 ? List.of()
                 : db.isReadOnly() ? List.of(VectorFile.inTemp(db.file(), collection.id()))
                 : List.of(VectorFile.beside(db.file(), collection.id()), VectorFile.inTemp(db.file(), collection.id()));
-        return load(db, collection, files, HEAP_FLOATS);
+        return load(db, collection, files, HEAP_FLOATS, scan);
     }
 
     /**
@@ -139,16 +156,21 @@ public final class VectorIndex {
      * the most floats kept on the heap.
      */
     static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats) {
+        return load(db, collection, files, heapFloats, ScanSettings.DEFAULTS);
+    }
+
+    static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats,
+                            ScanSettings scan) {
         Loaded vectors = null;
         for (int attempt = 0; vectors == null; attempt++) {
             VectorListing listing = listing(db, collection);
-            vectors = loadVectors(db, collection, listing, files, heapFloats);
+            vectors = loadVectors(db, collection, listing, files, heapFloats, scan);
             if (vectors == null && attempt == 2) {
                 throw new IllegalStateException("the vectors of collection " + collection.name()
                         + " kept changing while they were read; try again when embed has finished");
             }
         }
-        return withProducts(db, vectors);
+        return withProducts(db, vectors).scanning(scan);
     }
 
     /**
@@ -228,19 +250,20 @@ public final class VectorIndex {
 
     /** Null when the catalogue's vectors changed under the read (the listing no longer matches). */
     private static Loaded loadVectors(CatalogDb db, Collection collection, VectorListing listing, List<Path> files,
-                                      long heapFloats) {
+                                      long heapFloats, ScanSettings scan) {
         String[] ids = listing.imageIds().toArray(String[]::new);
         int rows = ids.length;
         int dim = listing.maxBytes() / 4;
         boolean onHeap = (long) rows * dim <= heapFloats;
-        Int8Rows quantized = new Int8Rows(dim, rows);
+        // with the first pass on and the floats in the file, the int8 copy may stay off the heap
+        Int8Rows quantized = onHeap || scan.needsInt8(rows) ? new Int8Rows(dim, rows) : null;
         float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
         if (rows == 0) {
             return new Loaded(dim, ids, new FloatRows.Heap(dim, new float[0]), quantized, null);
         }
         for (Path f : files) {
             VectorFile.Rows opened = VectorFile.open(f, listing.stamp(), dim, rows, (first, block, count) -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; quantized != null && i < count; i++) {
                     quantized.set(first + i, block, i * dim);
                 }
                 if (matrix != null) {
@@ -279,7 +302,9 @@ public final class VectorIndex {
                     return;
                 }
                 float[] unit = Vectors.normalize(v.vector());
-                quantized.set(r, unit, 0);
+                if (quantized != null) {
+                    quantized.set(r, unit, 0);
+                }
                 if (heap != null) {
                     System.arraycopy(unit, 0, heap, r * dim, dim);
                 }
@@ -306,7 +331,7 @@ public final class VectorIndex {
                 // the file failed half-way and the floats were meant to live in it: read them again, onto the heap
                 LOG.log(System.Logger.Level.WARNING, "cannot write the vector file {0} ({1}); reading the vectors "
                         + "onto the heap instead", written, failed[0]);
-                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE);
+                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE, scan);
             }
             return new Loaded(dim, ids, new FloatRows.Heap(dim, heap), quantized, null);
         }
@@ -317,6 +342,12 @@ public final class VectorIndex {
      * belonging to {@code products[i]}; for benchmarks and tools that build vectors themselves.
      */
     public static VectorIndex ofRows(int dim, float[] matrix, String[] imageIds, Product[] products) {
+        return ofRows(dim, matrix, imageIds, products, ScanSettings.DEFAULTS);
+    }
+
+    /** {@link #ofRows(int, float[], String[], Product[])} with {@code scan} saying how {@link #scoreTop} scans. */
+    public static VectorIndex ofRows(int dim, float[] matrix, String[] imageIds, Product[] products,
+                                     ScanSettings scan) {
         if (matrix.length != (long) dim * products.length || imageIds.length != products.length) {
             throw new IllegalArgumentException("matrix, image ids and products disagree in size");
         }
@@ -324,7 +355,7 @@ public final class VectorIndex {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new int[] {i};
         }
-        return new VectorIndex(dim, matrix, imageIds, rows, products, rows);
+        return new VectorIndex(dim, matrix, imageIds, rows, products, rows).scanning(scan);
     }
 
     /**
@@ -351,13 +382,23 @@ public final class VectorIndex {
      * @throws IOException when the file is missing, of another shape, truncated or corrupt
      */
     public static VectorIndex ofRowFile(Path file, int dim, String[] imageIds, Product[] products) throws IOException {
+        return ofRowFile(file, dim, imageIds, products, ScanSettings.DEFAULTS);
+    }
+
+    /**
+     * {@link #ofRowFile(Path, int, String[], Product[])} with {@code scan} saying how {@link #scoreTop} scans.
+     *
+     * @throws IOException when the file is missing, of another shape, truncated or corrupt
+     */
+    public static VectorIndex ofRowFile(Path file, int dim, String[] imageIds, Product[] products, ScanSettings scan)
+            throws IOException {
         int n = products.length;
         if (imageIds.length != n) {
             throw new IllegalArgumentException("image ids and products disagree in size");
         }
-        Int8Rows quantized = new Int8Rows(dim, n);
+        Int8Rows quantized = scan.needsInt8(n) ? new Int8Rows(dim, n) : null;
         VectorFile.Rows opened = VectorFile.open(file, TOOL_STAMP, dim, n, (first, block, count) -> {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; quantized != null && i < count; i++) {
                 quantized.set(first + i, block, i * dim);
             }
         });
@@ -368,7 +409,27 @@ public final class VectorIndex {
         for (int i = 0; i < n; i++) {
             rows[i] = new int[] {i};
         }
-        return new VectorIndex(dim, opened, quantized, imageIds, rows, products, rows, file);
+        return new VectorIndex(dim, opened, quantized, imageIds, rows, products, rows, file).scanning(scan);
+    }
+
+    /** This index, with the first pass's codes made when {@code scan} wants them at its size. */
+    private VectorIndex scanning(ScanSettings scan) {
+        if (scan.firstPass(imageIds.length)) {
+            long t = System.nanoTime();
+            binary = quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
+            candidates = scan.candidates();
+            LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.length,
+                    binary.bytes() >> 20, (System.nanoTime() - t) / 1_000_000);
+        }
+        return this;
+    }
+
+    /**
+     * Whether {@link #scoreTop} (and so {@link #search}) takes the binary first pass: its scores are exact
+     * but its top may miss a product the exact scan would rank in it ({@link ScanSettings}).
+     */
+    public boolean approximatesTop() {
+        return binary != null;
     }
 
     /** The derived vector file the float32 rows were read from, or empty when none was usable. */
@@ -433,6 +494,24 @@ public final class VectorIndex {
             return List.of();
         }
         ScoredProducts top = scoreTop(query, Math.addExact(offset, limit), accepting(filter));
+        List<Match> out = new ArrayList<>();
+        for (int i = offset; i < top.count(); i++) {
+            out.add(match(top.products()[i], top.rows()[i], top.scores()[i], filter));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #search} by the exact int8 scan whatever the {@link ScanSettings}: what the binary first pass is
+     * measured against (the same matches in the same order as {@link #searchExhaustive}, at a quarter of its
+     * reading).
+     */
+    public List<Match> searchExactly(float[] query, SearchFilter filter, int limit, int offset) {
+        checkQuery(query);
+        if (imageIds.length == 0 || limit <= 0) {
+            return List.of();
+        }
+        ScoredProducts top = scoreTopExactly(query, Math.addExact(offset, limit), accepting(filter));
         List<Match> out = new ArrayList<>();
         for (int i = offset; i < top.count(); i++) {
             out.add(match(top.products()[i], top.rows()[i], top.scores()[i], filter));
@@ -653,7 +732,10 @@ public final class VectorIndex {
      * that {@code eligible} accepts, best first: each product scored by its best photo (the first row wins a
      * tie), ties between products to the smaller index. Exactly what {@link #scoreAll} followed by
      * {@code TopK.select} over the eligible products gives, scores bit for bit, at the cost of the int8
-     * scan plus the re-scoring of the rows whose error bound reaches the k-th score.
+     * scan plus the re-scoring of the rows whose error bound reaches the k-th score. With the binary first
+     * pass ({@link #approximatesTop}) the scores and order are still exact, but a product the exact scan
+     * ranks in the top may be missing, replaced by the next one (recall@10 measured ≥ 0.99 on clustered
+     * vectors by {@code BinaryScanTest}).
      *
      * @param eligible which product indexes may be returned (asked once per product with a photo, from
      *     several threads at once); null for every product with a photo
@@ -667,7 +749,139 @@ public final class VectorIndex {
         if (remote != null) {
             return remote.top(query, k, Eligible.of(eligible));
         }
+        if (binary != null) {
+            return shortlisted(query, k, eligible);
+        }
         return bounded(query, k, Float.NEGATIVE_INFINITY, eligible);
+    }
+
+    /**
+     * {@link #scoreTop} by the exact int8 scan whatever the {@link ScanSettings}: the reference the first
+     * pass is measured against.
+     */
+    ScoredProducts scoreTopExactly(float[] query, int k, IntPredicate eligible) {
+        checkQuery(query);
+        local("the exact scan");
+        if (k <= 0 || imageIds.length == 0) {
+            return new ScoredProducts(new int[0], new int[0], new float[0], 0, k <= 0 ? eligibleCount(eligible) : 0);
+        }
+        return bounded(query, k, Float.NEGATIVE_INFINITY, eligible);
+    }
+
+    /**
+     * The first pass: each eligible product's estimate is its best photo's binary estimate; the
+     * {@code max(k, candidates)} best estimates are scored exactly (their int8 estimates and error bounds
+     * first, then in float32 every photo that can still reach the k-th of them), and the best {@code k} of
+     * those returned: exactly the top {@code k} of the candidates. Filters are applied in the pass, so every eligible product competes.
+     */
+    private ScoredProducts shortlisted(float[] query, int k, IntPredicate eligible) {
+        BinaryCodes.Query bq = binary.query(query);
+        int n = products.length;
+        int keep = Math.max(k, candidates);
+        int chunks = n >= PARALLEL_PRODUCTS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
+        int step = (n + chunks - 1) / chunks;
+        int[] counts = new int[chunks];
+        BinaryCodes.Shortlist[] lists = new BinaryCodes.Shortlist[chunks];
+        run(chunks, c -> {
+            BinaryCodes.Shortlist list = new BinaryCodes.Shortlist(keep);
+            int count = 0;
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                int from = rowStart[p];
+                int to = rowStart[p + 1];
+                if (from == to || (eligible != null && !eligible.test(p))) {
+                    continue;
+                }
+                count++;
+                float best = binary.estimate(bq, rowList[from]);
+                for (int i = from + 1; i < to; i++) {
+                    best = Math.max(best, binary.estimate(bq, rowList[i]));
+                }
+                list.offer(best, p);
+            }
+            counts[c] = count;
+            lists[c] = list;
+        });
+        BinaryCodes.Shortlist all = lists[0];
+        if (chunks > 1) {
+            all = new BinaryCodes.Shortlist(keep);
+            for (BinaryCodes.Shortlist list : lists) {
+                all.offerAll(list);
+            }
+        }
+        // in product order, so that equal scores keep the smaller product first
+        int[] ps = all.sortedValues();
+        int m = ps.length;
+        // the int8 bound, as in the exact scan but over the candidates only: the k-th best lower bound is at
+        // most the k-th best exact score among them, so a photo whose upper bound is below it need no float32
+        float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
+        int[] at = new int[m + 1];
+        for (int i = 0; i < m; i++) {
+            at[i + 1] = at[i] + rowStart[ps[i] + 1] - rowStart[ps[i]];
+        }
+        float[] estimates = new float[at[m]];
+        FloatHeap lows = new FloatHeap(k);
+        for (int i = 0; quantized != null && i < m; i++) {
+            int p = ps[i];
+            float lo = Float.NEGATIVE_INFINITY;
+            for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
+                int r = rowList[j];
+                estimates[e] = quantized.estimate(query, r);
+                lo = Math.max(lo, estimates[e] - quantized.bound(r, queryNorm));
+            }
+            lows.offer(lo);
+        }
+        float cut = m > k && lows.size() == k ? lows.min() : Float.NEGATIVE_INFINITY;
+        float[] best = new float[m];
+        int[] bestRow = new int[m];
+        int parts = m >= 256 ? Runtime.getRuntime().availableProcessors() : 1;
+        int per = (m + parts - 1) / parts;
+        run(parts, c -> {
+            float[] scratch = new float[dim];
+            for (int i = Math.min(m, c * per), end = Math.min(m, (c + 1) * per); i < end; i++) {
+                int p = ps[i];
+                float b = Float.NEGATIVE_INFINITY;
+                int row = -1;
+                for (int j = rowStart[p], e = at[i]; j < rowStart[p + 1]; j++, e++) {
+                    int r = rowList[j];
+                    if (quantized != null && !(estimates[e] + quantized.bound(r, queryNorm) >= cut)) {
+                        continue; // cannot reach the k-th candidate's score
+                    }
+                    float score = floats.dot(query, r, scratch);
+                    if (row < 0 || score > b || (score == b && r < row)) {
+                        b = score;
+                        row = r;
+                    }
+                }
+                best[i] = b; // −∞ when no photo can reach the cut: TopK never takes it
+                bestRow[i] = row;
+            }
+        });
+        int[] order = TopK.select(best, Math.min(k, m));
+        int[] outProducts = new int[order.length];
+        int[] rows = new int[order.length];
+        float[] scores = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            outProducts[i] = ps[order[i]];
+            rows[i] = bestRow[order[i]];
+            scores[i] = best[order[i]];
+        }
+        return new ScoredProducts(outProducts, rows, scores, order.length, Arrays.stream(counts).sum());
+    }
+
+    /** Product {@code p}'s exact best photo score and row into {@code best[at]} and {@code bestRow[at]}. */
+    private void bestOfProduct(float[] query, int p, float[] scratch, float[] best, int[] bestRow, int at) {
+        float b = Float.NEGATIVE_INFINITY;
+        int row = -1;
+        for (int j = rowStart[p]; j < rowStart[p + 1]; j++) {
+            int r = rowList[j];
+            float score = floats.dot(query, r, scratch);
+            if (row < 0 || score > b || (score == b && r < row)) {
+                b = score;
+                row = r;
+            }
+        }
+        best[at] = b;
+        bestRow[at] = row;
     }
 
     /**
@@ -708,19 +922,7 @@ public final class VectorIndex {
         }
         float[] scratch = new float[dim];
         for (int i = 0; i < ps.length; i++) {
-            int p = ps[i];
-            float b = Float.NEGATIVE_INFINITY;
-            int row = -1;
-            for (int j = rowStart[p]; j < rowStart[p + 1]; j++) {
-                int r = rowList[j];
-                float score = floats.dot(query, r, scratch);
-                if (row < 0 || score > b || (score == b && r < row)) {
-                    b = score;
-                    row = r;
-                }
-            }
-            best[i] = b;
-            bestRow[i] = row;
+            bestOfProduct(query, ps[i], scratch, best, bestRow, i);
         }
     }
 
@@ -909,6 +1111,9 @@ public final class VectorIndex {
      * upper bound reaches {@code L} is re-scored in float32.
      */
     private ScoredProducts bounded(float[] query, int k, float threshold, IntPredicate eligible) {
+        if (quantized == null) {
+            return byFloats(query, k, threshold, eligible);
+        }
         float queryNorm = (float) (Math.sqrt(Vectors.dot(query, query)) * (1 + 1e-6));
         float[] est = quantized.estimates(query);
         int n = products.length;
@@ -994,6 +1199,41 @@ public final class VectorIndex {
             scores[i] = all.scores[order[i]];
         }
         return new ScoredProducts(ps, rows, scores, order.length, eligibleCount);
+    }
+
+    /**
+     * What {@link #bounded} answers, from the float32 score of every row: for an index that keeps no int8
+     * copy ({@link ScanSettings#int8Copy}).
+     */
+    private ScoredProducts byFloats(float[] query, int k, float threshold, IntPredicate eligible) {
+        int n = products.length;
+        boolean[] ok = new boolean[n];
+        int count = 0;
+        for (int p = 0; p < n; p++) {
+            ok[p] = productRows[p].length > 0 && (eligible == null || eligible.test(p));
+            if (ok[p]) {
+                count++;
+            }
+        }
+        float[] best = new float[n];
+        int[] bestRow = new int[n];
+        bestPerProduct(exactScores(query), rowProducts, ok, best, bestRow);
+        int above = 0;
+        for (int p = 0; p < n; p++) {
+            if (best[p] >= threshold) {
+                above++;
+            } else {
+                best[p] = Float.NEGATIVE_INFINITY; // TopK never takes it
+            }
+        }
+        int[] order = TopK.select(best, Math.min(k, above));
+        int[] rows = new int[order.length];
+        float[] scores = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            rows[i] = bestRow[order[i]];
+            scores[i] = best[order[i]];
+        }
+        return new ScoredProducts(order, rows, scores, order.length, count);
     }
 
     /** Runs {@code work} for chunks 0 … {@code chunks − 1}, on several threads when there are several. */

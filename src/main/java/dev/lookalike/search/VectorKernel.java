@@ -87,6 +87,37 @@ final class VectorKernel {
         }
     }
 
+    /** What {@link #estimate} gives row {@code r}, for one row. */
+    static float estimateRow(float[] q, byte[] codes, float[] scale, int dim, int r) {
+        int lanes = SPECIES.length();
+        int bound = dim - dim % (4 * lanes);
+        int base = r * dim;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += 4 * lanes) {
+            FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            FloatVector c1 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + lanes)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            FloatVector c2 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 2 * lanes)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            FloatVector c3 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 3 * lanes)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            a0 = FloatVector.fromArray(SPECIES, q, i).fma(c0, a0);
+            a1 = FloatVector.fromArray(SPECIES, q, i + lanes).fma(c1, a1);
+            a2 = FloatVector.fromArray(SPECIES, q, i + 2 * lanes).fma(c2, a2);
+            a3 = FloatVector.fromArray(SPECIES, q, i + 3 * lanes).fma(c3, a3);
+        }
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            s += q[i] * codes[base + i];
+        }
+        return scale[r] * s;
+    }
+
     /**
      * Four queries against the same rows: each row is read from memory once for all four. Every dot
      * product is summed exactly as {@link #score} sums it (same accumulators, same order), so the

@@ -1,5 +1,6 @@
 package dev.lookalike.web;
 
+import dev.lookalike.search.ScanSettings;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -129,5 +130,20 @@ public interface ServeConfig {
         /** How long a reloaded catalogue must stay unchanged before its lists are worked out. */
         @WithName("lookalikes-after-reload")
         Duration lookalikesAfterReload();
+
+        /** How a look query finds its best products: exact, or auto (the binary first pass from scan-threshold on). */
+        ScanSettings.Pass scan();
+
+        /** Photos from which scan=auto takes the binary first pass. */
+        @WithName("scan-threshold")
+        int scanThreshold();
+
+        /** Products the binary first pass keeps for exact scoring. */
+        @WithName("scan-candidates")
+        int scanCandidates();
+
+        /** With the first pass on and the vectors in the derived file, keep the int8 copy on the heap too. */
+        @WithName("scan-int8-copy")
+        boolean scanInt8Copy();
     }
 }

@@ -4,7 +4,9 @@ import dev.lookalike.catalog.CatalogConfig;
 import dev.lookalike.embed.ModelConfig;
 import dev.lookalike.embed.ProgressListener;
 import dev.lookalike.search.LiveSearch;
+import dev.lookalike.search.ScanSettings;
 import dev.lookalike.search.SearchService;
+import dev.lookalike.search.VectorIndex;
 import dev.lookalike.solr.SolrHttp;
 import dev.lookalike.solr.SolrIndex;
 import io.quarkus.runtime.StartupEvent;
@@ -70,7 +72,7 @@ public class Serving {
      */
     static LiveSearch.Indexer indexer(ServeConfig config) {
         if (config.index() == ServeConfig.IndexKind.MEMORY) {
-            return LiveSearch.IN_MEMORY;
+            return indexer(config.search());
         }
         ServeConfig.Solr solr = config.solr();
         String url = solr.url().filter(urls -> !urls.isEmpty()).map(urls -> String.join(",", urls))
@@ -84,6 +86,16 @@ public class Serving {
 
     static LiveSearch.Precompute precompute(ServeConfig.Search s) {
         return new LiveSearch.Precompute(s.lookalikes(), s.lookalikesMaxPhotos(), s.lookalikesAfterReload());
+    }
+
+    /** The in-memory index, scanned as the settings say; the command line's search and similar load the same. */
+    public static LiveSearch.Indexer indexer(ServeConfig.Search s) {
+        ScanSettings scan = scanSettings(s);
+        return (db, collection) -> VectorIndex.load(db, collection, scan);
+    }
+
+    static ScanSettings scanSettings(ServeConfig.Search s) {
+        return new ScanSettings(s.scan(), s.scanThreshold(), s.scanCandidates(), s.scanInt8Copy());
     }
 
     /** The search settings the server uses; the command line's search and similar use the same. */
