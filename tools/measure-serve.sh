@@ -4,9 +4,13 @@
 # image tower) once the lookalike lists are worked out, on the JVM build as the Docker image runs it: production profile, a read-only copy of
 # a baked 20,000-product catalogue, a full-size ViT-B/32 (random weights; tools/bench.sh exports one as
 # an open_clip Hub repo, which the Java towers run, the default here, and as a TorchScript package), no
-# network. Writes the figures to tools/measured-serve.json, which FlyTomlTest reads.
+# network. Then starts it once more, on the derived vector file the first start wrote, for the warm start
+# time. Writes the figures to tools/measured-serve.json (FlyTomlTest reads it), or to $MEASURE_OUT.
+# SERVE_JAVA_OPTS replaces Dockerfile.jvm's heap flag (-XX:MaxRAMPercentage=40), e.g. -Xmx1g; any
+# LOOKALIKE_* variable set is passed on to serve.
 #
 #   tools/measure-serve.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random-hub]
+#   MEASURE_OUT=target/measured-serve-1m.json SERVE_JAVA_OPTS=-Xmx1g tools/measure-serve.sh 1000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-20000}"
@@ -36,18 +40,29 @@ rm -rf "$work/baked" && mkdir -p "$work/baked"
 java -jar target/quarkus-app/quarkus-run.jar bake --catalog "$live" --out "$baked" >/dev/null
 chmod 444 "$baked" && chmod 555 "$work/baked"
 
+out="${MEASURE_OUT:-tools/measured-serve.json}"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}" DJL_OFFLINE=true LOOKALIKE_READ_ONLY=true
-start=$(date +%s.%N)
-# the JVM flags of Dockerfile.jvm
-java -XX:MaxRAMPercentage=40 -XX:+UseSerialGC --add-modules=jdk.incubator.vector \
-  -jar target/quarkus-app/quarkus-run.jar serve --port "$port" --catalog "$baked" --model "$model" 2>"$work/serve.log" &
-pid=$!
+# the derived vector file of a read-only catalogue goes to java.io.tmpdir: a fresh one, so that the first
+# start is a cold one
+tmp="$PWD/$work/tmp"
+rm -rf "$tmp" && mkdir -p "$tmp"
+pid=
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; chmod 755 "$work/baked"' EXIT
-until curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
-  kill -0 $pid 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-  sleep 0.1
-done
-ready=$(echo "$(date +%s.%N) - $start" | bc)
+# starts serve with the JVM flags of Dockerfile.jvm; sets pid and ready (seconds to /q/health/ready)
+start_serve() {
+  local start
+  start=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  java ${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40} -XX:+UseSerialGC --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$tmp" \
+    -jar target/quarkus-app/quarkus-run.jar serve --port "$port" --catalog "$baked" --model "$model" 2>"$work/serve.log" &
+  pid=$!
+  until curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
+    kill -0 $pid 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  ready=$(echo "$(date +%s.%N) - $start" | bc)
+}
+start_serve
 rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
 rss_ready=$(rss)
 curl -fsS "http://127.0.0.1:$port/api/search?q=gold+purple" >/dev/null
@@ -66,15 +81,22 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 rss_photo=$(rss)
-cat > tools/measured-serve.json <<JSON
+kill $pid; wait $pid 2>/dev/null || true
+cold=$ready
+start_serve
+warm=$ready
+ready=$cold
+cat > "$out" <<JSON
 {
   "machine": "$(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB, $(java -version 2>&1 | head -1 | tr -d '"')",
   "model": "full-size ViT-B/32, $kind ($dim-d), random weights",
   "products": $n,
   "seconds_to_ready": $(printf '%.1f' "$ready"),
+  "seconds_to_ready_warm": $(printf '%.1f' "$warm"),
+  "java_options": "${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40} -XX:+UseSerialGC",
   "rss_mib_at_ready": $rss_ready,
   "rss_mib_after_text_and_similar": $rss_queries,
   "rss_mib_after_photo_search": $rss_photo
 }
 JSON
-cat tools/measured-serve.json
+cat "$out"
