@@ -48,54 +48,56 @@ final class BinaryCodes {
     /** The codes of every row of the int8 copy (its rows decoded: the codes need no more precision). */
     static BinaryCodes of(Int8Rows rows) {
         int dim = rows.dim();
-        int n = rows.rows();
-        int chunks = n >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
-        int step = (n + chunks - 1) / chunks;
-        double[][] sums = new double[chunks][];
-        run(chunks, c -> {
-            double[] s = new double[dim];
+        return of(dim, rows.rows(), (from, to, each) -> {
             float[] v = new float[dim];
-            for (int r = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); r < end; r++) {
+            for (int r = from; r < to; r++) {
                 rows.decode(r, v);
-                for (int i = 0; i < dim; i++) {
-                    s[i] += v[i];
-                }
-            }
-            sums[c] = s;
-        });
-        float[] mean = new float[dim];
-        for (int i = 0; i < dim; i++) {
-            double s = 0;
-            for (double[] part : sums) {
-                s += part[i];
-            }
-            mean[i] = n == 0 ? 0 : (float) (s / n);
-        }
-        BinaryCodes b = new BinaryCodes(dim, n, mean);
-        run(chunks, c -> {
-            float[] v = new float[dim];
-            for (int r = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); r < end; r++) {
-                rows.decode(r, v);
-                b.set(r, v);
+                each.row(r, v, 0);
             }
         });
-        return b;
     }
 
-    /** The codes of every float32 row (two reads of them: the mean, then the codes). */
+    /** The codes of every float32 row. */
     static BinaryCodes of(FloatRows rows) {
         int dim = rows.dim();
-        int n = rows.rows();
+        float[] m = rows.heapMatrix();
+        if (m != null) {
+            return of(dim, rows.rows(), (from, to, each) -> {
+                for (int r = from; r < to; r++) {
+                    each.row(r, m, r * dim);
+                }
+            });
+        }
+        VectorFile.Rows file = (VectorFile.Rows) rows;
+        return of(dim, rows.rows(), (from, to, each) -> file.forEachBlock(from, to, (first, block, count) -> {
+            for (int i = 0; i < count; i++) {
+                each.row(first + i, block, i * dim);
+            }
+        }));
+    }
+
+    /** Row {@code row}'s floats, {@code dim} of them from {@code offset} of {@code v}. */
+    @FunctionalInterface
+    private interface RowConsumer {
+        void row(int row, float[] v, int offset);
+    }
+
+    /** Hands rows {@code from … to} to a consumer, in order (one source of rows, asked from several threads). */
+    @FunctionalInterface
+    private interface RowSource {
+        void rows(int from, int to, RowConsumer each);
+    }
+
+    /** The codes of {@code n} rows, read twice: for the mean, then for the codes. */
+    private static BinaryCodes of(int dim, int n, RowSource source) {
         int chunks = n >= PARALLEL_ROWS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
         int step = (n + chunks - 1) / chunks;
         double[][] sums = new double[chunks][];
         run(chunks, c -> {
             double[] s = new double[dim];
-            forEachBlock(rows, Math.min(n, c * step), Math.min(n, (c + 1) * step), (first, block, count) -> {
-                for (int r = 0; r < count; r++) {
-                    for (int i = 0, at = r * dim; i < dim; i++) {
-                        s[i] += block[at + i];
-                    }
+            source.rows(Math.min(n, c * step), Math.min(n, (c + 1) * step), (row, v, offset) -> {
+                for (int i = 0; i < dim; i++) {
+                    s[i] += v[offset + i];
                 }
             });
             sums[c] = s;
@@ -109,41 +111,17 @@ final class BinaryCodes {
             mean[i] = n == 0 ? 0 : (float) (s / n);
         }
         BinaryCodes b = new BinaryCodes(dim, n, mean);
-        run(chunks, c -> {
-            float[] v = new float[dim];
-            forEachBlock(rows, Math.min(n, c * step), Math.min(n, (c + 1) * step), (first, block, count) -> {
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(block, i * dim, v, 0, dim);
-                    b.set(first + i, v);
-                }
-            });
-        });
+        run(chunks, c -> source.rows(Math.min(n, c * step), Math.min(n, (c + 1) * step), b::set));
         return b;
     }
 
-    private static void forEachBlock(FloatRows rows, int from, int to, VectorFile.RowSink sink) {
-        float[] m = rows.heapMatrix();
-        if (m == null) {
-            ((VectorFile.Rows) rows).forEachBlock(from, to, sink);
-            return;
-        }
-        int dim = rows.dim();
-        int per = Math.max(1, (1 << 18) / Math.max(dim, 1));
-        float[] block = new float[per * dim];
-        for (int first = from; first < to; first += per) {
-            int count = Math.min(per, to - first);
-            System.arraycopy(m, first * dim, block, 0, count * dim);
-            sink.rows(first, block, count);
-        }
-    }
-
-    private void set(int row, float[] v) {
+    private void set(int row, float[] v, int offset) {
         double squares = 0;
         double lengths = 0;
         int count = 0;
         int base = row * words;
         for (int i = 0; i < dim; i++) {
-            double x = (double) v[i] - mean[i];
+            double x = (double) v[offset + i] - mean[i];
             squares += x * x;
             lengths += Math.abs(x);
             if (x > 0) {

@@ -312,24 +312,11 @@ final class VectorFile {
 
         /** Scores every row in {@code from … to}, reading the file a block at a time. */
         void scores(float[] q, float[] out, int from, int to) {
-            int rowBytes = 4 * dim;
-            int perBlock = Math.max(1, (1 << 20) / rowBytes);
-            ByteBuffer block = ByteBuffer.allocateDirect(perBlock * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-            float[] floats = new float[perBlock * dim];
-            for (int first = from; first < to; first += perBlock) {
-                int count = Math.min(perBlock, to - first);
-                block.clear().limit(count * rowBytes);
-                try {
-                    readFully(ch, block, HEADER + (long) first * rowBytes);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the vector file " + file, e);
-                }
-                block.flip();
-                block.asFloatBuffer().get(floats, 0, count * dim);
+            forEachBlock(from, to, (first, block, count) -> {
                 for (int i = 0; i < count; i++) {
-                    out[first + i] = Scan.dot(q, floats, i * dim, dim);
+                    out[first + i] = Scan.dot(q, block, i * dim, dim);
                 }
-            }
+            });
         }
     }
 

@@ -1171,26 +1171,7 @@ public final class VectorIndex {
     }
 
     private ScoredProducts everything(float[] query, IntPredicate eligible) {
-        int n = products.length;
-        boolean[] ok = new boolean[n];
-        int count = 0;
-        for (int p = 0; p < n; p++) {
-            ok[p] = productRows[p].length > 0 && (eligible == null || eligible.test(p));
-            if (ok[p]) {
-                count++;
-            }
-        }
-        float[] best = new float[n];
-        int[] bestRow = new int[n];
-        bestPerProduct(exactScores(query), rowProducts, ok, best, bestRow);
-        int[] order = TopK.select(best, count);
-        int[] rows = new int[order.length];
-        float[] scores = new float[order.length];
-        for (int i = 0; i < order.length; i++) {
-            rows[i] = bestRow[order[i]];
-            scores[i] = best[order[i]];
-        }
-        return new ScoredProducts(order, rows, scores, order.length, count);
+        return byFloats(query, Integer.MAX_VALUE, Float.NEGATIVE_INFINITY, eligible);
     }
 
     /**

@@ -55,39 +55,12 @@ final class VectorKernel {
      * widened to floats a register at a time (a quarter of the float32 scan's memory traffic).
      */
     static void estimate(float[] q, byte[] codes, float[] scale, int dim, float[] out, int from, int to) {
-        int lanes = SPECIES.length();
-        int bound = dim - dim % (4 * lanes);
         for (int r = from; r < to; r++) {
-            int base = r * dim;
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = FloatVector.zero(SPECIES);
-            FloatVector a2 = FloatVector.zero(SPECIES);
-            FloatVector a3 = FloatVector.zero(SPECIES);
-            int i = 0;
-            // written out in one method: a vector that crosses a call C2 does not inline is boxed, 50× slower
-            for (; i < bound; i += 4 * lanes) {
-                FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
-                FloatVector c1 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + lanes)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
-                FloatVector c2 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 2 * lanes)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
-                FloatVector c3 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i + 3 * lanes)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
-                a0 = FloatVector.fromArray(SPECIES, q, i).fma(c0, a0);
-                a1 = FloatVector.fromArray(SPECIES, q, i + lanes).fma(c1, a1);
-                a2 = FloatVector.fromArray(SPECIES, q, i + 2 * lanes).fma(c2, a2);
-                a3 = FloatVector.fromArray(SPECIES, q, i + 3 * lanes).fma(c3, a3);
-            }
-            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-            for (; i < dim; i++) {
-                s += q[i] * codes[base + i];
-            }
-            out[r] = scale[r] * s;
+            out[r] = estimateRow(q, codes, scale, dim, r);
         }
     }
 
-    /** What {@link #estimate} gives row {@code r}, for one row. */
+    /** Row {@code r}'s estimate, as {@link #estimate} gives it. */
     static float estimateRow(float[] q, byte[] codes, float[] scale, int dim, int r) {
         int lanes = SPECIES.length();
         int bound = dim - dim % (4 * lanes);
@@ -97,6 +70,7 @@ final class VectorKernel {
         FloatVector a2 = FloatVector.zero(SPECIES);
         FloatVector a3 = FloatVector.zero(SPECIES);
         int i = 0;
+        // written out in one method: a vector that crosses a call C2 does not inline is boxed, 50× slower
         for (; i < bound; i += 4 * lanes) {
             FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, base + i)
                     .convertShape(VectorOperators.B2F, SPECIES, 0);
