@@ -17,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -32,7 +34,7 @@ public final class CatalogDb implements AutoCloseable {
     /** Append-only: a released migration is never edited, a new one is added at the end. */
     static final List<String> MIGRATIONS = List.of("V001__catalogue.sql", "V002__llm_embeddings.sql",
             "V003__crawl.sql", "V004__words.sql", "V005__clusters.sql", "V006__cluster_projection.sql",
-            "V007__solr_pushed.sql");
+            "V007__solr_pushed.sql", "V008__change_tokens.sql");
 
     private final Path file;
     private final Connection conn;
@@ -419,19 +421,31 @@ public final class CatalogDb implements AutoCloseable {
         });
     }
 
-    /** Every product that is not marked removed, ordered by id. */
+    /**
+     * Every product that is not marked removed, ordered by id. Equal currencies, brands, shops and categories
+     * are one string each (a shop has a few of them over many products: a server holding a million products
+     * keeps one copy).
+     */
     public synchronized List<Product> products() {
         return query(() -> {
             List<Product> out = new ArrayList<>();
+            Map<String, String> shared = new HashMap<>();
             try (Statement st = conn.createStatement();
                  ResultSet rs = st.executeQuery("SELECT " + PRODUCT_COLUMNS
                          + " FROM products WHERE removed_at IS NULL ORDER BY id")) {
                 while (rs.next()) {
-                    out.add(readProduct(rs));
+                    Product p = readProduct(rs);
+                    out.add(new Product(p.id(), p.url(), p.name(), p.price(), share(shared, p.currency()),
+                            share(shared, p.brand()), share(shared, p.shop()), p.description(),
+                            share(shared, p.category())));
                 }
             }
             return out;
         });
+    }
+
+    private static String share(Map<String, String> shared, String s) {
+        return s == null ? null : shared.computeIfAbsent(s, k -> k);
     }
 
     /** Marks the products of {@code shop} not seen since {@code seenBefore} (unix seconds) as removed. */
@@ -741,48 +755,79 @@ public final class CatalogDb implements AutoCloseable {
     }
 
     /**
-     * The collection's vector ids and a stamp of their contents, read without the vector bytes
-     * (SQLite's {@code length()} of a blob reads the record header only), so a server can tell whether
-     * a derived copy of the vectors is still current.
+     * The tables' change tokens, which tell a server whether its derived files (the vector file, the start
+     * file) are still current without reading the tables.
+     */
+    public synchronized ChangeTokens changeTokens() {
+        return query(() -> {
+            long products = 0;
+            long images = 0;
+            long embeddings = 0;
+            int found = 0;
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT name, token FROM change_tokens")) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "products" -> products = rs.getLong(2);
+                        case "product_images" -> images = rs.getLong(2);
+                        case "embeddings" -> embeddings = rs.getLong(2);
+                        default -> {
+                            continue;
+                        }
+                    }
+                    found++;
+                }
+            }
+            if (found != 3) {
+                throw new CatalogException("catalogue " + file + " lacks rows of its change_tokens table; "
+                        + "it was edited by hand: restore the rows of V008__change_tokens.sql");
+            }
+            return new ChangeTokens(products, images, embeddings);
+        });
+    }
+
+    /**
+     * The collection's vector ids in id order (the order of {@link #forEachVector}), read from the primary
+     * key's index alone: a million of them in about a second, where {@link #vectorListing} reads every row.
+     */
+    public synchronized List<String> vectorIds(int collectionId) {
+        return query(() -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT id FROM embeddings WHERE collection_id = ? ORDER BY id")) {
+                ps.setInt(1, collectionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * The collection's vector ids and their sizes, read without the vector bytes (SQLite's {@code length()}
+     * of a blob reads the record header only, though the rows' pages are read all the same).
      */
     public synchronized VectorListing vectorListing(int collectionId) {
         return query(() -> {
-            MessageDigest sha;
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has SHA-256", e);
-            }
             List<String> ids = new ArrayList<>();
             int min = Integer.MAX_VALUE;
             int max = 0;
-            ByteBuffer numbers = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            try (PreparedStatement ps = conn.prepareStatement("SELECT id, updated, content_hash, length(embedding) "
+            try (PreparedStatement ps = conn.prepareStatement("SELECT id, length(embedding) "
                     + "FROM embeddings WHERE collection_id = ? ORDER BY id")) {
                 ps.setInt(1, collectionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String id = rs.getString(1);
-                        ids.add(id);
-                        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-                        byte[] hash = rs.getBytes(3);
-                        int bytes = rs.getInt(4);
+                        ids.add(rs.getString(1));
+                        int bytes = rs.getInt(2);
                         min = Math.min(min, bytes);
                         max = Math.max(max, bytes);
-                        numbers.clear();
-                        numbers.putInt(idBytes.length).putLong(rs.getLong(2));
-                        sha.update(numbers.array(), 0, 12);
-                        sha.update(idBytes);
-                        numbers.clear();
-                        numbers.putInt(bytes).putInt(hash == null ? -1 : hash.length);
-                        sha.update(numbers.array(), 0, 8);
-                        if (hash != null) {
-                            sha.update(hash);
-                        }
                     }
                 }
             }
-            return new VectorListing(List.copyOf(ids), ids.isEmpty() ? 0 : min, max, sha.digest());
+            return new VectorListing(List.copyOf(ids), ids.isEmpty() ? 0 : min, max);
         });
     }
 

@@ -1,5 +1,8 @@
 package dev.lookalike.search;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.stream.IntStream;
 
 /**
@@ -135,6 +138,38 @@ final class BinaryCodes {
 
     int rows() {
         return rows;
+    }
+
+    /** Writes the codes for {@link #readFrom} (the start file keeps them, so a warm start need not make them). */
+    void writeTo(DataOutputStream out) throws IOException {
+        for (float m : mean) {
+            out.writeFloat(m);
+        }
+        for (int r = 0; r < rows; r++) {
+            out.writeFloat(factor[r]);
+            out.writeShort(ones[r]);
+        }
+        for (long c : codes) {
+            out.writeLong(c);
+        }
+    }
+
+    /** The codes {@link #writeTo} wrote for {@code rows} rows of {@code dim}. */
+    static BinaryCodes readFrom(DataInputStream in, int dim, int rows) throws IOException {
+        float[] mean = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            mean[i] = in.readFloat();
+        }
+        BinaryCodes b = new BinaryCodes(dim, rows, mean);
+        for (int r = 0; r < rows; r++) {
+            b.factor[r] = in.readFloat();
+            b.ones[r] = in.readShort();
+        }
+        long[] codes = b.codes;
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = in.readLong();
+        }
+        return b;
     }
 
     /** Bytes held, for the logs and the bench. */

@@ -178,6 +178,10 @@ public final class LiveSearch implements AutoCloseable {
                 return; // a newer index came, or the server stops
             }
             prepare(idx);
+            if (!idx.checkDerivedFile()) {
+                replaceDamaged(idx);
+                return;
+            }
             if (!lists || stopOrWait(idx)) {
                 return;
             }
@@ -188,6 +192,24 @@ public final class LiveSearch implements AutoCloseable {
                         (System.nanoTime() - start) / 1_000_000);
             }
         });
+    }
+
+    /** Loads a new index in place of {@code idx}, whose derived vector file failed its checksum (and is gone). */
+    private void replaceDamaged(VectorIndex idx) {
+        synchronized (this) {
+            if (closed || index != idx) {
+                return;
+            }
+            try {
+                index = load();
+            } catch (RuntimeException e) {
+                // keep serving: the next change of the catalogue tries again
+                LOG.log(System.Logger.Level.ERROR, "cannot rebuild the damaged vector file: {0}", e.getMessage());
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "the index was reloaded with a rebuilt vector file");
+        schedule(index, Duration.ZERO);
     }
 
     /**

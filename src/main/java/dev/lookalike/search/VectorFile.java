@@ -22,20 +22,20 @@ import java.util.zip.CRC32C;
  * The derived vector file: a collection's unit vectors as little-endian float32 rows, in the order of
  * {@code CatalogDb.forEachVector}, so that a server starts without reading every vector blob through
  * JDBC and re-scores candidates without holding every float on the heap. Never the source of truth: it
- * is written from the catalogue and thrown away when its stamp no longer matches the catalogue's
- * ({@code CatalogDb.vectorListing}) or its checksum fails.
+ * is written from the catalogue and thrown away when its stamp no longer matches the catalogue's (made
+ * from the embeddings table's change token, {@code CatalogDb.changeTokens}) or its checksum fails.
  *
  * <p>Layout: 64 header bytes, then the rows. Header: the magic {@code LKVECS01}, dim and row count
  * (int32), the 32-byte stamp, the CRC-32C of dim, rows, stamp and every row byte (int32), zero padding.
- * Readers check the size, the magic, the shape, the stamp and the checksum; a file failing any of them
- * is rebuilt. A new file is written beside the target and renamed over it, so a reader never sees half
+ * Readers check the size, the magic, the shape, the stamp and the checksum (a server the checksum after it
+ * is ready, {@link #openUnchecked}); a file failing any of them is rebuilt. A new file is written beside the target and renamed over it, so a reader never sees half
  * a file and a server still reading the old one keeps its (unlinked) copy.
  */
 final class VectorFile {
 
     private static final byte[] MAGIC = "LKVECS01".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = 64;
-    private static final int STAMP = 32;
+    static final int STAMP = 32;
     private static final int BLOCK_BYTES = 1 << 22;
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -68,6 +68,47 @@ final class VectorFile {
         void rows(int first, float[] floats, int count);
     }
 
+    /** A file's shape as its header states it. */
+    record Shape(int dim, int rows) {}
+
+    /**
+     * The shape of the file written for {@code stamp}, from its header and size alone (its rows are checked
+     * by {@link #open} or {@link Rows#verify}).
+     *
+     * @return null when the file is missing, of another stamp, or not as long as its header says
+     */
+    static Shape shape(Path file, byte[] stamp) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = header(ch);
+            if (head == null) {
+                return null;
+            }
+            int dim = head.getInt(MAGIC.length);
+            int rows = head.getInt(MAGIC.length + 4);
+            byte[] fileStamp = new byte[STAMP];
+            head.get(MAGIC.length + 8, fileStamp);
+            return Arrays.equals(fileStamp, stamp) && ch.size() == HEADER + 4L * dim * rows ? new Shape(dim, rows) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The header, or null when the file is shorter than one or lacks the magic. */
+    private static ByteBuffer header(FileChannel ch) throws IOException {
+        if (ch.size() < HEADER) {
+            return null;
+        }
+        ByteBuffer head = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, head, 0);
+        head.flip();
+        byte[] magic = new byte[MAGIC.length];
+        head.get(0, magic);
+        return Arrays.equals(magic, MAGIC) ? head : null;
+    }
+
     /**
      * Opens a file written for {@code stamp} with {@code rows} rows of {@code dim}, handing every row to
      * {@code sink} while the checksum is worked out.
@@ -76,52 +117,49 @@ final class VectorFile {
      *     corrupt (then {@code sink} may have been given rows that must be discarded)
      */
     static Rows open(Path file, byte[] stamp, int dim, int rows, RowSink sink) {
+        Rows opened = openUnchecked(file, stamp, dim, rows);
+        if (opened == null) {
+            return null;
+        }
+        if (!opened.verify(sink)) {
+            closeQuietly(opened.ch);
+            return null;
+        }
+        return opened;
+    }
+
+    /**
+     * Opens a file written for {@code stamp} with {@code rows} rows of {@code dim}, checking its size, header
+     * and stamp but not yet its rows: {@link Rows#verify} reads them all for the checksum, which a server does
+     * after it is ready rather than before (two gigabytes at a million 512-d photos).
+     *
+     * @return the open rows, or null when the file is missing, of another stamp or shape, or truncated
+     */
+    static Rows openUnchecked(Path file, byte[] stamp, int dim, int rows) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
-            long expected = HEADER + 4L * dim * rows;
-            if (ch.size() != expected) {
+            ByteBuffer head = ch.size() == HEADER + 4L * dim * rows ? header(ch) : null;
+            if (head == null) {
                 ch.close();
                 return null;
             }
-            ByteBuffer head = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, head, 0);
-            head.flip();
-            byte[] magic = new byte[MAGIC.length];
-            head.get(magic);
+            head.position(MAGIC.length);
             int fileDim = head.getInt();
             int fileRows = head.getInt();
             byte[] fileStamp = new byte[STAMP];
             head.get(fileStamp);
             int crc = head.getInt();
-            if (!Arrays.equals(magic, MAGIC) || fileDim != dim || fileRows != rows || !Arrays.equals(fileStamp, stamp)) {
+            if (fileDim != dim || fileRows != rows || !Arrays.equals(fileStamp, stamp)) {
                 ch.close();
                 return null;
             }
             CRC32C sum = new CRC32C();
             sum.update(head.array(), MAGIC.length, 8 + STAMP);
-            int rowBytes = 4 * dim;
-            int perBlock = Math.max(1, BLOCK_BYTES / Math.max(rowBytes, 1));
-            ByteBuffer block = ByteBuffer.allocateDirect(perBlock * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-            float[] floats = new float[perBlock * dim];
-            for (int first = 0; first < rows; first += perBlock) {
-                int count = Math.min(perBlock, rows - first);
-                block.clear().limit(count * rowBytes);
-                readFully(ch, block, HEADER + (long) first * rowBytes);
-                block.flip();
-                sum.update(block);
-                block.flip();
-                block.asFloatBuffer().get(floats, 0, count * dim);
-                sink.rows(first, floats, count);
-            }
-            if ((int) sum.getValue() != crc) {
-                ch.close();
-                return null;
-            }
-            return new Rows(file, ch, dim, rows);
+            return new Rows(file, ch, dim, rows, sum, crc);
         } catch (IOException e) {
             closeQuietly(ch);
             return null;
@@ -223,7 +261,7 @@ final class VectorFile {
             ch.close();
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;
-            return new Rows(target, FileChannel.open(target, StandardOpenOption.READ), dim, rows);
+            return new Rows(target, FileChannel.open(target, StandardOpenOption.READ), dim, rows, null, 0);
         }
 
         /** Abandons an unfinished file. */
@@ -247,12 +285,18 @@ final class VectorFile {
         private final int dim;
         private final int rows;
         private final ThreadLocal<ByteBuffer> buffers;
+        /** The checksum of the header part, while the rows are still to be checked; null once they are. */
+        private CRC32C unchecked;
+        private final int crc;
+        private boolean failed;
 
-        private Rows(Path file, FileChannel ch, int dim, int rows) {
+        private Rows(Path file, FileChannel ch, int dim, int rows, CRC32C unchecked, int crc) {
             this.file = file;
             this.ch = ch;
             this.dim = dim;
             this.rows = rows;
+            this.unchecked = unchecked;
+            this.crc = crc;
             this.buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(4 * dim).order(ByteOrder.LITTLE_ENDIAN));
             // an index is dropped, not closed, when a reload replaces it; its file goes with it
             CLEANER.register(this, () -> closeQuietly(ch));
@@ -260,6 +304,60 @@ final class VectorFile {
 
         Path file() {
             return file;
+        }
+
+        /** Whether the rows are still to be checked against the header's checksum ({@link #openUnchecked}). */
+        synchronized boolean unchecked() {
+            return unchecked != null;
+        }
+
+        /** {@link #verify(RowSink)} handing the rows to no one. */
+        boolean verify() {
+            return verify(null);
+        }
+
+        /**
+         * Reads every row for the checksum, handing them to {@code sink} (null: to no one) on the way.
+         *
+         * @return whether the rows match the header's checksum (true at once when they were checked already)
+         */
+        synchronized boolean verify(RowSink sink) {
+            if (failed) {
+                return false;
+            }
+            if (unchecked == null && sink == null) {
+                return true;
+            }
+            CRC32C sum = unchecked;
+            int rowBytes = 4 * dim;
+            int perBlock = Math.max(1, BLOCK_BYTES / Math.max(rowBytes, 1));
+            ByteBuffer block = ByteBuffer.allocateDirect(perBlock * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
+            float[] floats = sink == null ? null : new float[perBlock * dim];
+            try {
+                for (int first = 0; first < rows; first += perBlock) {
+                    int count = Math.min(perBlock, rows - first);
+                    block.clear().limit(count * rowBytes);
+                    readFully(ch, block, HEADER + (long) first * rowBytes);
+                    block.flip();
+                    if (sum != null) {
+                        sum.update(block);
+                        block.flip();
+                    }
+                    if (sink != null) {
+                        block.asFloatBuffer().get(floats, 0, count * dim);
+                        sink.rows(first, floats, count);
+                    }
+                }
+            } catch (IOException e) {
+                failed = true;
+                return false;
+            }
+            if (sum != null && (int) sum.getValue() != crc) {
+                failed = true;
+                return false;
+            }
+            unchecked = null;
+            return true;
         }
 
         @Override

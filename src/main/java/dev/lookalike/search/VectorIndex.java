@@ -1,6 +1,7 @@
 package dev.lookalike.search;
 
 import dev.lookalike.catalog.CatalogDb;
+import dev.lookalike.catalog.ChangeTokens;
 import dev.lookalike.catalog.Collection;
 import dev.lookalike.catalog.Product;
 import dev.lookalike.catalog.ProductImageRef;
@@ -9,7 +10,12 @@ import dev.lookalike.embed.Vectors;
 import dev.lookalike.catalog.VectorListing;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -128,8 +134,11 @@ public final class VectorIndex {
     /**
      * Reads the collection's vectors and the products that show them (removed products left out). The
      * float32 rows come from the derived vector file beside the catalogue (or, when its folder cannot be
-     * written or the catalogue is open read-only, in the temp folder) while its stamp matches the catalogue's vectors; otherwise from the
-     * catalogue, writing the file again on the way. Where no file can be written they stay on the heap.
+     * written or the catalogue is open read-only, in the temp folder) while its stamp matches the catalogue's
+     * change tokens; otherwise from the catalogue, writing the file again on the way. Where no file can be
+     * written they stay on the heap. While the products and their photos have not changed either, they come
+     * from the start file beside the vector file ({@link StartFile}), with the first pass's codes; otherwise
+     * from the catalogue, and the start file is written again.
      *
      * @throws IllegalStateException when the collection mixes vector lengths
      */
@@ -144,11 +153,23 @@ public final class VectorIndex {
      * @throws IllegalStateException when the collection mixes vector lengths
      */
     public static VectorIndex load(CatalogDb db, Collection collection, ScanSettings scan) {
+        return load(db, collection, scan, false);
+    }
+
+    /**
+     * {@link #load(CatalogDb, Collection, ScanSettings)}; with {@code checkLater} a derived vector file whose
+     * stamp and size match is opened without reading its rows for the checksum, when nothing else needs them
+     * read (the floats not on the heap, no int8 copy): {@link #checkDerivedFile} does that later (a server,
+     * after it is ready).
+     *
+     * @throws IllegalStateException when the collection mixes vector lengths
+     */
+    public static VectorIndex load(CatalogDb db, Collection collection, ScanSettings scan, boolean checkLater) {
         // a catalogue opened read-only (a baked deployment, LOOKALIKE_READ_ONLY) gets nothing written beside it
         List<Path> files = db.file() == null || collection.id() < 0 ? List.of()
                 : db.isReadOnly() ? List.of(VectorFile.inTemp(db.file(), collection.id()))
                 : List.of(VectorFile.beside(db.file(), collection.id()), VectorFile.inTemp(db.file(), collection.id()));
-        return load(db, collection, files, HEAP_FLOATS, scan);
+        return load(db, collection, files, HEAP_FLOATS, scan, checkLater);
     }
 
     /**
@@ -156,21 +177,115 @@ public final class VectorIndex {
      * the most floats kept on the heap.
      */
     static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats) {
-        return load(db, collection, files, heapFloats, ScanSettings.DEFAULTS);
+        return load(db, collection, files, heapFloats, ScanSettings.DEFAULTS, false);
     }
 
     static VectorIndex load(CatalogDb db, Collection collection, List<Path> files, long heapFloats,
-                            ScanSettings scan) {
-        Loaded vectors = null;
-        for (int attempt = 0; vectors == null; attempt++) {
-            VectorListing listing = listing(db, collection);
-            vectors = loadVectors(db, collection, listing, files, heapFloats, scan);
-            if (vectors == null && attempt == 2) {
+                            ScanSettings scan, boolean checkLater) {
+        for (int attempt = 0; ; attempt++) {
+            VectorIndex idx = loadOnce(db, collection, files, heapFloats, scan, checkLater);
+            if (idx != null) {
+                return idx;
+            }
+            if (attempt == 2) {
                 throw new IllegalStateException("the vectors of collection " + collection.name()
                         + " kept changing while they were read; try again when embed has finished");
             }
         }
-        return withProducts(db, vectors).scanning(scan);
+    }
+
+    /** Null when the catalogue's vectors changed under the read. */
+    private static VectorIndex loadOnce(CatalogDb db, Collection collection, List<Path> files, long heapFloats,
+                                        ScanSettings scan, boolean checkLater) {
+        // the tokens before the data: a write in between makes the files written below look stale, never current
+        ChangeTokens tokens = db.changeTokens();
+        byte[] vectorStamp = stamp("vectors", collection.id(), tokens.embeddings());
+        byte[] startStamp = stamp("start", collection.id(), tokens.embeddings(), tokens.products(),
+                tokens.productImages());
+        // current start and vector files: no catalogue row read at all
+        for (Path f : files) {
+            StartFile.Content start = StartFile.read(StartFile.of(f), startStamp);
+            Loaded vectors = start == null ? null
+                    : openVectors(f, vectorStamp, start.imageIds(), start.dim(), heapFloats, scan, checkLater);
+            if (vectors != null) {
+                boolean sameCodes = start.codes() != null && start.codesFromInt8() == (vectors.quantized != null);
+                return new VectorIndex(start.dim(), vectors.floats, vectors.quantized, start.imageIds(),
+                        start.rowProducts(), start.products(), start.productRows(), f)
+                        .scanning(scan, sameCodes ? start.codes() : null);
+            }
+        }
+        // a current vector file: its row ids from the primary key's index, the products from the catalogue
+        for (Path f : files) {
+            VectorFile.Shape shape = VectorFile.shape(f, vectorStamp);
+            if (shape == null) {
+                continue;
+            }
+            String[] ids = db.vectorIds(collection.id()).toArray(String[]::new);
+            if (db.changeTokens().embeddings() != tokens.embeddings()) {
+                return null;
+            }
+            Loaded vectors = ids.length != shape.rows() ? null
+                    : openVectors(f, vectorStamp, ids, shape.dim(), heapFloats, scan, checkLater);
+            if (vectors != null) {
+                return withStartFile(withProducts(db, vectors).scanning(scan, null), startStamp);
+            }
+        }
+        VectorListing listing = listing(db, collection);
+        Loaded vectors = loadVectors(db, collection, listing, files, heapFloats, scan, vectorStamp);
+        return vectors == null ? null : withStartFile(withProducts(db, vectors).scanning(scan, null), startStamp);
+    }
+
+    /** SHA-256 of a label, a collection id and change tokens: the stamp of a derived file. */
+    private static byte[] stamp(String what, int collectionId, long... tokens) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 * tokens.length);
+        b.putInt(collectionId);
+        for (long t : tokens) {
+            b.putLong(t);
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(what.getBytes(StandardCharsets.US_ASCII));
+            return sha.digest(b.array());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** Writes {@code idx}'s start file beside its vector file, if it has one; a file that cannot be written is no loss. */
+    private static VectorIndex withStartFile(VectorIndex idx, byte[] stamp) {
+        if (idx.derivedFile == null || idx.imageIds.length == 0) {
+            return idx;
+        }
+        Path file = StartFile.of(idx.derivedFile);
+        try {
+            StartFile.write(file, stamp, new StartFile.Content(idx.dim, idx.imageIds, idx.products, idx.productRows,
+                    idx.binary, idx.binary != null && idx.quantized != null));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "cannot write the start file {0}: {1}", file, e.toString());
+        }
+        return idx;
+    }
+
+    /**
+     * Reads the rows of a derived vector file that {@link #load(CatalogDb, Collection, ScanSettings, boolean)} opened
+     * without checking them (nothing when it checked them, or the index has no file): when they fail the
+     * checksum the file and its start file are deleted, so that the next load rebuilds them, and this index
+     * must be replaced.
+     *
+     * @return false when the rows failed the checksum
+     */
+    public boolean checkDerivedFile() {
+        if (!(floats instanceof VectorFile.Rows rows) || rows.verify()) {
+            return true;
+        }
+        LOG.log(System.Logger.Level.WARNING, "the vector file {0} fails its checksum: deleting it", rows.file());
+        try {
+            Files.deleteIfExists(rows.file());
+            Files.deleteIfExists(StartFile.of(rows.file()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", rows.file(), e.toString());
+        }
+        return false;
     }
 
     /**
@@ -248,9 +363,35 @@ public final class VectorIndex {
     /** A collection's rows as loaded: where the floats are, the int8 copy, the ids in row order. */
     private record Loaded(int dim, String[] ids, FloatRows floats, Int8Rows quantized, Path file) {}
 
+    /**
+     * The rows of the current vector file {@code file}: read through when the floats go on the heap or into the
+     * int8 copy (which checks them), otherwise opened, and with {@code checkLater} not yet checked.
+     *
+     * @return null when the file is not current or fails its checks
+     */
+    private static Loaded openVectors(Path file, byte[] stamp, String[] ids, int dim, long heapFloats,
+                                      ScanSettings scan, boolean checkLater) {
+        int rows = ids.length;
+        boolean onHeap = (long) rows * dim <= heapFloats;
+        Int8Rows quantized = onHeap || scan.needsInt8(rows) ? new Int8Rows(dim, rows) : null;
+        float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
+        VectorFile.Rows opened = quantized == null && matrix == null && checkLater
+                ? VectorFile.openUnchecked(file, stamp, dim, rows)
+                : VectorFile.open(file, stamp, dim, rows, (first, block, count) -> {
+                    for (int i = 0; quantized != null && i < count; i++) {
+                        quantized.set(first + i, block, i * dim);
+                    }
+                    if (matrix != null) {
+                        System.arraycopy(block, 0, matrix, first * dim, count * dim);
+                    }
+                });
+        return opened == null ? null
+                : new Loaded(dim, ids, matrix != null ? new FloatRows.Heap(dim, matrix) : opened, quantized, file);
+    }
+
     /** Null when the catalogue's vectors changed under the read (the listing no longer matches). */
     private static Loaded loadVectors(CatalogDb db, Collection collection, VectorListing listing, List<Path> files,
-                                      long heapFloats, ScanSettings scan) {
+                                      long heapFloats, ScanSettings scan, byte[] stamp) {
         String[] ids = listing.imageIds().toArray(String[]::new);
         int rows = ids.length;
         int dim = listing.maxBytes() / 4;
@@ -261,25 +402,12 @@ public final class VectorIndex {
         if (rows == 0) {
             return new Loaded(dim, ids, new FloatRows.Heap(dim, new float[0]), quantized, null);
         }
-        for (Path f : files) {
-            VectorFile.Rows opened = VectorFile.open(f, listing.stamp(), dim, rows, (first, block, count) -> {
-                for (int i = 0; quantized != null && i < count; i++) {
-                    quantized.set(first + i, block, i * dim);
-                }
-                if (matrix != null) {
-                    System.arraycopy(block, 0, matrix, first * dim, count * dim);
-                }
-            });
-            if (opened != null) {
-                return new Loaded(dim, ids, matrix != null ? new FloatRows.Heap(dim, matrix) : opened, quantized, f);
-            }
-        }
         // no current file: read the catalogue, writing the file on the way
         VectorFile.Writer writer = null;
         Path written = null;
         for (Path f : files) {
             try {
-                writer = VectorFile.create(f, listing.stamp(), dim, rows);
+                writer = VectorFile.create(f, stamp, dim, rows);
                 written = f;
                 break;
             } catch (IOException e) {
@@ -331,7 +459,7 @@ public final class VectorIndex {
                 // the file failed half-way and the floats were meant to live in it: read them again, onto the heap
                 LOG.log(System.Logger.Level.WARNING, "cannot write the vector file {0} ({1}); reading the vectors "
                         + "onto the heap instead", written, failed[0]);
-                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE, scan);
+                return loadVectors(db, collection, listing, List.of(), Long.MAX_VALUE, scan, stamp);
             }
             return new Loaded(dim, ids, new FloatRows.Heap(dim, heap), quantized, null);
         }
@@ -414,9 +542,15 @@ public final class VectorIndex {
 
     /** This index, with the first pass's codes made when {@code scan} wants them at its size. */
     private VectorIndex scanning(ScanSettings scan) {
+        return scanning(scan, null);
+    }
+
+    /** {@link #scanning(ScanSettings)} with the codes made already (by an earlier load, kept in the start file), if not null. */
+    private VectorIndex scanning(ScanSettings scan, BinaryCodes made) {
         if (scan.firstPass(imageIds.length)) {
             long t = System.nanoTime();
-            binary = quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
+            binary = made != null && made.rows() == imageIds.length ? made
+                    : quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
             candidates = scan.candidates();
             LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.length,
                     binary.bytes() >> 20, (System.nanoTime() - t) / 1_000_000);

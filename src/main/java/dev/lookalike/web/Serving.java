@@ -72,7 +72,9 @@ public class Serving {
      */
     static LiveSearch.Indexer indexer(ServeConfig config) {
         if (config.index() == ServeConfig.IndexKind.MEMORY) {
-            return indexer(config.search());
+            // the server checks a warm vector file's rows after it is ready (LiveSearch), not before
+            ScanSettings scan = scanSettings(config.search());
+            return (db, collection) -> VectorIndex.load(db, collection, scan, true);
         }
         ServeConfig.Solr solr = config.solr();
         String url = solr.url().filter(urls -> !urls.isEmpty()).map(urls -> String.join(",", urls))
