@@ -4,8 +4,9 @@
 # image tower) once the lookalike lists are worked out, on the JVM build as the Docker image runs it: production profile, a read-only copy of
 # a baked 20,000-product catalogue, a full-size ViT-B/32 (random weights; tools/bench.sh exports one as
 # an open_clip Hub repo, which the Java towers run, the default here, and as a TorchScript package), no
-# network. Then starts it once more, on the derived vector file the first start wrote, for the warm start
-# time. Writes the figures to tools/measured-serve.json (FlyTomlTest reads it), or to $MEASURE_OUT.
+# network. Then starts it once more, on the derived vector and start files the first start wrote, for the
+# warm start time and its RSS (at ready, after a text and a similar query, once the words and same-item groups
+# or the lookalike lists are worked out). Writes the figures to tools/measured-serve.json (FlyTomlTest reads it), or to $MEASURE_OUT.
 # SERVE_JAVA_OPTS replaces Dockerfile.jvm's heap flag (-XX:MaxRAMPercentage=40), e.g. -Xmx1g; any
 # LOOKALIKE_* variable set is passed on to serve.
 #
@@ -75,9 +76,12 @@ from PIL import Image
 Image.new("RGB", (640, 480), (200, 40, 40)).save(sys.argv[1])
 PY
 curl -fsS -F "image=@$work/photo.png;type=image/png" "http://127.0.0.1:$port/api/search/image" >/dev/null
-# the lookalike lists (worked out in the background after ready) are part of the steady state
+# the lookalike lists (worked out in the background after ready) are part of the steady state; above
+# lookalike.search.lookalikes-max-photos (50,000) there are none, and the words and same-item groups are
+lists="lookalike lists of .* ready"
+[ "$n" -gt "${LOOKALIKE_SEARCH_LOOKALIKES_MAX_PHOTOS:-50000}" ] && lists="products ready: words"
 for _ in $(seq 1 600); do
-  grep -q "lookalike lists of .* ready" "$work/serve.log" && break
+  grep -q "$lists" "$work/serve.log" && break
   sleep 0.2
 done
 rss_photo=$(rss)
@@ -86,6 +90,15 @@ cold=$ready
 start_serve
 warm=$ready
 ready=$cold
+rss_warm_ready=$(rss)
+curl -fsS "http://127.0.0.1:$port/api/search?q=gold+purple" >/dev/null
+curl -fsS "http://127.0.0.1:$port/api/products/$id/similar" >/dev/null
+rss_warm_queries=$(rss)
+for _ in $(seq 1 600); do
+  grep -q "$lists" "$work/serve.log" && break
+  sleep 0.2
+done
+rss_warm_settled=$(rss)
 cat > "$out" <<JSON
 {
   "machine": "$(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB, $(java -version 2>&1 | head -1 | tr -d '"')",
@@ -96,7 +109,10 @@ cat > "$out" <<JSON
   "java_options": "${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40} -XX:+UseSerialGC",
   "rss_mib_at_ready": $rss_ready,
   "rss_mib_after_text_and_similar": $rss_queries,
-  "rss_mib_after_photo_search": $rss_photo
+  "rss_mib_after_photo_search": $rss_photo,
+  "rss_mib_warm_at_ready": $rss_warm_ready,
+  "rss_mib_warm_after_text_and_similar": $rss_warm_queries,
+  "rss_mib_warm_settled": $rss_warm_settled
 }
 JSON
 cat "$out"

@@ -275,7 +275,13 @@ public final class VectorIndex {
      * @return false when the rows failed the checksum
      */
     public boolean checkDerivedFile() {
-        if (!(floats instanceof VectorFile.Rows rows) || rows.verify()) {
+        if (!(floats instanceof VectorFile.Rows rows) || !rows.unchecked()) {
+            return true;
+        }
+        long start = System.nanoTime();
+        if (rows.verify()) {
+            LOG.log(System.Logger.Level.INFO, "vector file {0} checked in {1} ms", rows.file(),
+                    (System.nanoTime() - start) / 1_000_000);
             return true;
         }
         LOG.log(System.Logger.Level.WARNING, "the vector file {0} fails its checksum: deleting it", rows.file());
