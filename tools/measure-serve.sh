@@ -7,7 +7,8 @@
 # network. Then starts it once more, on the derived vector and start files the first start wrote, for the
 # warm start time and its RSS (at ready, after a text and a similar query, once the words and same-item groups
 # or the lookalike lists are worked out). Writes the figures to tools/measured-serve.json (FlyTomlTest reads it), or to $MEASURE_OUT.
-# SERVE_JAVA_OPTS replaces Dockerfile.jvm's heap flag (-XX:MaxRAMPercentage=40), e.g. -Xmx1g; any
+# SERVE_JAVA_OPTS replaces Dockerfile.jvm's heap flag (-XX:MaxRAMPercentage=40), e.g. -Xmx1g, and
+# SERVE_JAVA_OPTS_WARM that of the warm start only (which finds the same-item groups worked out); any
 # LOOKALIKE_* variable set is passed on to serve.
 #
 #   tools/measure-serve.sh [N=20000] [MODEL_DIR=target/bench-model/vit-b-32-random-hub]
@@ -54,7 +55,7 @@ start_serve() {
   local start
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
-  java ${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40} -XX:+UseSerialGC --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$tmp" \
+  java ${1:-${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40}} -XX:+UseSerialGC --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$tmp" \
     -jar target/quarkus-app/quarkus-run.jar serve --port "$port" --catalog "$baked" --model "$model" 2>"$work/serve.log" &
   pid=$!
   until curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
@@ -87,7 +88,7 @@ done
 rss_photo=$(rss)
 kill $pid; wait $pid 2>/dev/null || true
 cold=$ready
-start_serve
+start_serve "${SERVE_JAVA_OPTS_WARM:-}"
 warm=$ready
 ready=$cold
 rss_warm_ready=$(rss)
@@ -107,6 +108,7 @@ cat > "$out" <<JSON
   "seconds_to_ready": $(printf '%.1f' "$ready"),
   "seconds_to_ready_warm": $(printf '%.1f' "$warm"),
   "java_options": "${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40} -XX:+UseSerialGC",
+  "java_options_warm": "${SERVE_JAVA_OPTS_WARM:-${SERVE_JAVA_OPTS:--XX:MaxRAMPercentage=40}} -XX:+UseSerialGC",
   "rss_mib_at_ready": $rss_ready,
   "rss_mib_after_text_and_similar": $rss_queries,
   "rss_mib_after_photo_search": $rss_photo,

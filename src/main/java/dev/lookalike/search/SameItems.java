@@ -425,6 +425,41 @@ public final class SameItems {
         return new SameItems(groupOf, members);
     }
 
+    /** Each product's group, for {@link #ofGroupNumbers} (the start file keeps them). */
+    int[] groupNumbers() {
+        return groupOf.clone();
+    }
+
+    /**
+     * The groups {@link #groupNumbers} gave.
+     *
+     * @throws IllegalArgumentException when the numbers are not dense from 0 in order of each group's first member
+     */
+    static SameItems ofGroupNumbers(int[] groupOf) {
+        int groups = 0;
+        for (int g : groupOf) {
+            if (g < 0 || g > groups) {
+                throw new IllegalArgumentException("group numbers are not dense in order of first members");
+            }
+            if (g == groups) {
+                groups++;
+            }
+        }
+        int[] sizes = new int[groups];
+        for (int g : groupOf) {
+            sizes[g]++;
+        }
+        int[][] members = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            members[g] = new int[sizes[g]];
+        }
+        Arrays.fill(sizes, 0);
+        for (int p = 0; p < groupOf.length; p++) {
+            members[groupOf[p]][sizes[groupOf[p]]++] = p;
+        }
+        return new SameItems(groupOf.clone(), members);
+    }
+
     /**
      * The groups another engine keeps (a Solr collection's {@code group_id}): products with equal keys are
      * one item, numbered densely by each group's first member as {@link #find} numbers them.

@@ -27,7 +27,7 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The derived start file beside the vector file ({@code ….vectors-<id>.start}): what an index holds besides
  * its vectors, as the last full load worked it out from the catalogue: the photo ids in row order, the
- * products, each product's photo rows in shop order, and the binary codes of the first pass. A server whose
+ * products, each product's photo rows in shop order, the binary codes of the first pass and the same-item groups. A server whose
  * catalogue has not changed since (the stamp is made from the change tokens of the products, product_images
  * and embeddings tables) reads it instead of a million product rows through JDBC, and is ready in seconds.
  * Like the vector file it is never the source of truth: a file of another stamp, version or checksum is
@@ -38,7 +38,10 @@ import java.util.zip.CheckedOutputStream;
  * category); each product's id, URL, name, price (a flag byte, then the double), its four shared strings as
  * indexes into the table ({@code -1} for none) and its description; each product's row count, then its rows;
  * a flag byte for the binary codes (0 none, 1 made from the float32 rows, 2 from the int8 copy) and the codes
- * ({@link BinaryCodes#writeTo}); the CRC-32C of every byte before it. Strings are a length (−1 for null) and
+ * ({@link BinaryCodes#writeTo}); a flag byte for the same-item groups and each product's group number
+ * ({@link SameItems}: written again once a server has worked them out, which takes half a minute at a million
+ * products); the CRC-32C of every byte before it. A change to how any of these are worked out must change the
+ * magic's version, so that older files are ignored. Strings are a length (−1 for null) and
  * UTF-8 bytes.
  */
 final class StartFile {
@@ -61,19 +64,20 @@ final class StartFile {
      * @param codes          the first pass's codes, or null when the index had none
      * @param codesFromInt8  whether they were made from the int8 copy (an index without it makes them from the
      *                       float32 rows, which gives slightly different codes)
+     * @param sameItems      the same-item groups, or null when they were not worked out yet
      */
-    record Content(int dim, String[] imageIds, Product[] products, int[][] productRows, BinaryCodes codes,
-                   boolean codesFromInt8) {
+    record Content(int dim, PhotoIds imageIds, Product[] products, int[][] productRows, BinaryCodes codes,
+                   boolean codesFromInt8, SameItems sameItems) {
 
         /** Each row's products, ascending: the inverse of {@link #productRows}. */
         int[][] rowProducts() {
-            int[] counts = new int[imageIds.length];
+            int[] counts = new int[imageIds.size()];
             for (int[] rows : productRows) {
                 for (int r : rows) {
                     counts[r]++;
                 }
             }
-            int[][] out = new int[imageIds.length][];
+            int[][] out = new int[imageIds.size()][];
             for (int r = 0; r < out.length; r++) {
                 out[r] = new int[counts[r]];
             }
@@ -124,10 +128,10 @@ final class StartFile {
         out.write(MAGIC);
         out.write(stamp);
         out.writeInt(c.dim());
-        out.writeInt(c.imageIds().length);
+        out.writeInt(c.imageIds().size());
         out.writeInt(c.products().length);
-        for (String id : c.imageIds()) {
-            writeString(out, id);
+        for (int r = 0; r < c.imageIds().size(); r++) {
+            writeString(out, c.imageIds().get(r));
         }
         Map<String, Integer> shared = new HashMap<>();
         List<String> table = new ArrayList<>();
@@ -164,6 +168,12 @@ final class StartFile {
         out.writeByte(c.codes() == null ? 0 : c.codesFromInt8() ? 2 : 1);
         if (c.codes() != null) {
             c.codes().writeTo(out);
+        }
+        out.writeBoolean(c.sameItems() != null);
+        if (c.sameItems() != null) {
+            for (int g : c.sameItems().groupNumbers()) {
+                out.writeInt(g);
+            }
         }
     }
 
@@ -255,7 +265,15 @@ final class StartFile {
         }
         int codes = in.readByte();
         BinaryCodes b = codes == 0 ? null : BinaryCodes.readFrom(in, dim, rows);
-        return new Content(dim, ids, products, productRows, b, codes == 2);
+        SameItems same = null;
+        if (in.readBoolean()) {
+            int[] groups = new int[productCount];
+            for (int p = 0; p < productCount; p++) {
+                groups[p] = in.readInt();
+            }
+            same = SameItems.ofGroupNumbers(groups);
+        }
+        return new Content(dim, PhotoIds.of(ids), products, productRows, b, codes == 2, same);
     }
 
     private static String shared(String[] table, int i) {

@@ -63,10 +63,11 @@ public final class VectorIndex {
     private final FloatRows floats;
     private final float[] matrix;
     private final Int8Rows quantized;
-    private final String[] imageIds;
+    private final PhotoIds imageIds;
     private final int[][] rowProducts;
     private final Product[] products;
     private final int[][] productRows;
+    /** Product index by id; null when the products are in id order (a catalogue's are): then {@link #indexOf} searches them. */
     private final Map<String, Integer> productIndex;
     private final Scan scan;
     private final int shownRows;
@@ -76,6 +77,8 @@ public final class VectorIndex {
     private final Path derivedFile;
     private volatile Lookalikes lookalikes;
     private volatile SameItems sameItems;
+    /** The stamp of the start file beside {@link #derivedFile} this index came from or wrote; null when none. */
+    private byte[] startStamp;
     /** Where the look scores come from when the vectors are not in this process; null when they are. */
     private RemoteLooks remote;
     /** The one-bit codes of the first pass ({@link ScanSettings}); null where {@link #scoreTop} scans exactly. */
@@ -85,11 +88,11 @@ public final class VectorIndex {
 
     VectorIndex(int dim, float[] matrix, String[] imageIds, int[][] rowProducts, Product[] products,
                 int[][] productRows) {
-        this(dim, new FloatRows.Heap(dim, matrix), quantize(dim, matrix), imageIds, rowProducts, products,
+        this(dim, new FloatRows.Heap(dim, matrix), quantize(dim, matrix), PhotoIds.of(imageIds), rowProducts, products,
                 productRows, null);
     }
 
-    private VectorIndex(int dim, FloatRows floats, Int8Rows quantized, String[] imageIds, int[][] rowProducts,
+    private VectorIndex(int dim, FloatRows floats, Int8Rows quantized, PhotoIds imageIds, int[][] rowProducts,
                         Product[] products, int[][] productRows, Path derivedFile) {
         this.dim = dim;
         this.floats = floats;
@@ -101,8 +104,8 @@ public final class VectorIndex {
         this.productRows = productRows;
         this.derivedFile = derivedFile;
         this.scan = matrix == null ? null : new Scan(dim, matrix);
-        this.productIndex = new HashMap<>();
-        for (int i = 0; i < products.length; i++) {
+        this.productIndex = byIdSorted(products) ? null : new HashMap<>();
+        for (int i = 0; productIndex != null && i < products.length; i++) {
             productIndex.put(products[i].id(), i);
         }
         int shown = 0;
@@ -120,6 +123,37 @@ public final class VectorIndex {
         for (int p = 0; p < products.length; p++) {
             System.arraycopy(productRows[p], 0, rowList, rowStart[p], productRows[p].length);
         }
+    }
+
+    private static boolean byIdSorted(Product[] products) {
+        for (int i = 1; i < products.length; i++) {
+            if (products[i - 1].id().compareTo(products[i].id()) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index of the product with this id, or null when there is none. */
+    private Integer find(String id) {
+        if (productIndex != null) {
+            return productIndex.get(id);
+        }
+        int lo = 0;
+        int hi = products.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = products[mid].id().compareTo(id);
+            if (c == 0) {
+                return mid;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return null;
     }
 
     private static Int8Rows quantize(int dim, float[] matrix) {
@@ -206,12 +240,15 @@ public final class VectorIndex {
         for (Path f : files) {
             StartFile.Content start = StartFile.read(StartFile.of(f), startStamp);
             Loaded vectors = start == null ? null
-                    : openVectors(f, vectorStamp, start.imageIds(), start.dim(), heapFloats, scan, checkLater);
+                    : openVectors(f, vectorStamp, null, start.imageIds().size(), start.dim(), heapFloats, scan, checkLater);
             if (vectors != null) {
                 boolean sameCodes = start.codes() != null && start.codesFromInt8() == (vectors.quantized != null);
-                return new VectorIndex(start.dim(), vectors.floats, vectors.quantized, start.imageIds(),
+                VectorIndex idx = new VectorIndex(start.dim(), vectors.floats, vectors.quantized, start.imageIds(),
                         start.rowProducts(), start.products(), start.productRows(), f)
                         .scanning(scan, sameCodes ? start.codes() : null);
+                idx.startStamp = startStamp;
+                idx.sameItems = start.sameItems();
+                return idx;
             }
         }
         // a current vector file: its row ids from the primary key's index, the products from the catalogue
@@ -225,7 +262,7 @@ public final class VectorIndex {
                 return null;
             }
             Loaded vectors = ids.length != shape.rows() ? null
-                    : openVectors(f, vectorStamp, ids, shape.dim(), heapFloats, scan, checkLater);
+                    : openVectors(f, vectorStamp, ids, ids.length, shape.dim(), heapFloats, scan, checkLater);
             if (vectors != null) {
                 return withStartFile(withProducts(db, vectors).scanning(scan, null), startStamp);
             }
@@ -253,17 +290,23 @@ public final class VectorIndex {
 
     /** Writes {@code idx}'s start file beside its vector file, if it has one; a file that cannot be written is no loss. */
     private static VectorIndex withStartFile(VectorIndex idx, byte[] stamp) {
-        if (idx.derivedFile == null || idx.imageIds.length == 0) {
+        if (idx.derivedFile == null || idx.imageIds.size() == 0) {
             return idx;
         }
-        Path file = StartFile.of(idx.derivedFile);
+        idx.startStamp = stamp;
+        idx.writeStartFile(null);
+        return idx;
+    }
+
+    /** Writes this index's start file, with {@code same} if not null; a file that cannot be written is no loss. */
+    private void writeStartFile(SameItems same) {
+        Path file = StartFile.of(derivedFile);
         try {
-            StartFile.write(file, stamp, new StartFile.Content(idx.dim, idx.imageIds, idx.products, idx.productRows,
-                    idx.binary, idx.binary != null && idx.quantized != null));
+            StartFile.write(file, startStamp, new StartFile.Content(dim, imageIds, products, productRows, binary,
+                    binary != null && quantized != null, same));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, "cannot write the start file {0}: {1}", file, e.toString());
         }
-        return idx;
     }
 
     /**
@@ -362,7 +405,7 @@ public final class VectorIndex {
         }
         int[][] productRows = rowsOfProduct.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
                 .toArray(int[][]::new);
-        return new VectorIndex(dim, vectors.floats, vectors.quantized, ids, rowProducts,
+        return new VectorIndex(dim, vectors.floats, vectors.quantized, PhotoIds.of(ids), rowProducts,
                 productList.toArray(Product[]::new), productRows, vectors.file);
     }
 
@@ -375,9 +418,8 @@ public final class VectorIndex {
      *
      * @return null when the file is not current or fails its checks
      */
-    private static Loaded openVectors(Path file, byte[] stamp, String[] ids, int dim, long heapFloats,
+    private static Loaded openVectors(Path file, byte[] stamp, String[] ids, int rows, int dim, long heapFloats,
                                       ScanSettings scan, boolean checkLater) {
-        int rows = ids.length;
         boolean onHeap = (long) rows * dim <= heapFloats;
         Int8Rows quantized = onHeap || scan.needsInt8(rows) ? new Int8Rows(dim, rows) : null;
         float[] matrix = onHeap ? new float[Math.multiplyExact(rows, dim)] : null;
@@ -543,7 +585,7 @@ public final class VectorIndex {
         for (int i = 0; i < n; i++) {
             rows[i] = new int[] {i};
         }
-        return new VectorIndex(dim, opened, quantized, imageIds, rows, products, rows, file).scanning(scan);
+        return new VectorIndex(dim, opened, quantized, PhotoIds.of(imageIds), rows, products, rows, file).scanning(scan);
     }
 
     /** This index, with the first pass's codes made when {@code scan} wants them at its size. */
@@ -553,12 +595,12 @@ public final class VectorIndex {
 
     /** {@link #scanning(ScanSettings)} with the codes made already (by an earlier load, kept in the start file), if not null. */
     private VectorIndex scanning(ScanSettings scan, BinaryCodes made) {
-        if (scan.firstPass(imageIds.length)) {
+        if (scan.firstPass(imageIds.size())) {
             long t = System.nanoTime();
-            binary = made != null && made.rows() == imageIds.length ? made
+            binary = made != null && made.rows() == imageIds.size() ? made
                     : quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
             candidates = scan.candidates();
-            LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.length,
+            LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.size(),
                     binary.bytes() >> 20, (System.nanoTime() - t) / 1_000_000);
         }
         return this;
@@ -606,7 +648,7 @@ public final class VectorIndex {
     }
 
     public Optional<Product> product(String id) {
-        Integer i = productIndex.get(id);
+        Integer i = find(id);
         return i == null ? Optional.empty() : Optional.of(products[i]);
     }
 
@@ -615,7 +657,7 @@ public final class VectorIndex {
      * unknown or none of its photos has a vector.
      */
     public Optional<float[]> productVector(String id) {
-        Integer i = productIndex.get(id);
+        Integer i = find(id);
         if (i == null || productRows[i].length == 0) {
             return Optional.empty();
         }
@@ -630,7 +672,7 @@ public final class VectorIndex {
         if (query.length != dim) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, the index " + dim);
         }
-        if (imageIds.length == 0 || limit <= 0) {
+        if (imageIds.size() == 0 || limit <= 0) {
             return List.of();
         }
         ScoredProducts top = scoreTop(query, Math.addExact(offset, limit), accepting(filter));
@@ -648,7 +690,7 @@ public final class VectorIndex {
      */
     public List<Match> searchExactly(float[] query, SearchFilter filter, int limit, int offset) {
         checkQuery(query);
-        if (imageIds.length == 0 || limit <= 0) {
+        if (imageIds.size() == 0 || limit <= 0) {
             return List.of();
         }
         ScoredProducts top = scoreTopExactly(query, Math.addExact(offset, limit), accepting(filter));
@@ -667,7 +709,7 @@ public final class VectorIndex {
     public List<Match> searchExhaustive(float[] query, SearchFilter filter, int limit, int offset) {
         checkQuery(query);
         local("the exhaustive scan");
-        if (imageIds.length == 0 || limit <= 0) {
+        if (imageIds.size() == 0 || limit <= 0) {
             return List.of();
         }
         boolean[] eligible = new boolean[products.length];
@@ -707,7 +749,7 @@ public final class VectorIndex {
      * @throws IllegalArgumentException when the product is unknown or has no embedded photo
      */
     public Optional<List<Match>> similarFromLists(String productId, SearchFilter filter, int limit) {
-        Integer p = productIndex.get(productId);
+        Integer p = find(productId);
         if (p == null || productRows[p].length == 0) {
             throw new IllegalArgumentException("product " + productId + " has no embedded photo");
         }
@@ -744,7 +786,7 @@ public final class VectorIndex {
         local("lookalike lists");
         if (matrix == null) {
             throw new IllegalStateException("lookalike lists need the vectors on the heap; this index of "
-                    + imageIds.length + " photos keeps them in " + derivedFile);
+                    + imageIds.size() + " photos keeps them in " + derivedFile);
         }
         Lookalikes built = Lookalikes.build(dim, matrix, scan, rowProducts, productRows, size, stop);
         if (built == null) {
@@ -762,7 +804,7 @@ public final class VectorIndex {
     private Match match(int p, int row, float score, SearchFilter filter) {
         Double saving = filter.cheaperThan() == null ? null
                 : Math.round((filter.cheaperThan() - products[p].price()) * 100) / 100.0;
-        return new Match(products[p], imageIds[row], score, saving);
+        return new Match(products[p], imageIds.get(row), score, saving);
     }
 
     /**
@@ -788,7 +830,7 @@ public final class VectorIndex {
 
     /** The number of rows, photos no product shows included (row numbers run from 0 to this). */
     int rowCount() {
-        return imageIds.length;
+        return imageIds.size();
     }
 
     /** The number of products, with photos or not (product indexes run from 0 to this). */
@@ -798,7 +840,7 @@ public final class VectorIndex {
 
     /** The index of the product with this id, -1 when there is none. */
     public int indexOf(String id) {
-        Integer i = productIndex.get(id);
+        Integer i = find(id);
         return i == null ? -1 : i;
     }
 
@@ -816,7 +858,7 @@ public final class VectorIndex {
     }
 
     public String imageIdOfRow(int row) {
-        return imageIds[row];
+        return imageIds.get(row);
     }
 
     /** Copies of rows' unit vectors, in the order asked (one request to a remote index). */
@@ -883,7 +925,7 @@ public final class VectorIndex {
      */
     ScoredProducts scoreTop(float[] query, int k, IntPredicate eligible) {
         checkQuery(query);
-        if (k <= 0 || imageIds.length == 0) {
+        if (k <= 0 || imageIds.size() == 0) {
             return new ScoredProducts(new int[0], new int[0], new float[0], 0, k <= 0 ? eligibleCount(eligible) : 0);
         }
         if (remote != null) {
@@ -902,7 +944,7 @@ public final class VectorIndex {
     ScoredProducts scoreTopExactly(float[] query, int k, IntPredicate eligible) {
         checkQuery(query);
         local("the exact scan");
-        if (k <= 0 || imageIds.length == 0) {
+        if (k <= 0 || imageIds.size() == 0) {
             return new ScoredProducts(new int[0], new int[0], new float[0], 0, k <= 0 ? eligibleCount(eligible) : 0);
         }
         return bounded(query, k, Float.NEGATIVE_INFINITY, eligible);
@@ -1126,7 +1168,7 @@ public final class VectorIndex {
         if (Float.isNaN(threshold)) {
             throw new IllegalArgumentException("the threshold is not a number");
         }
-        if (imageIds.length == 0) {
+        if (imageIds.size() == 0) {
             return new ScoredProducts(new int[0], new int[0], new float[0], 0, 0);
         }
         if (remote != null) {
@@ -1252,9 +1294,9 @@ public final class VectorIndex {
     public int rowOf(String imageId) {
         Map<String, Integer> rows = rowIndex;
         if (rows == null) {
-            rows = new HashMap<>(imageIds.length * 2);
-            for (int r = 0; r < imageIds.length; r++) {
-                rows.put(imageIds[r], r);
+            rows = new HashMap<>(imageIds.size() * 2);
+            for (int r = 0; r < imageIds.size(); r++) {
+                rows.put(imageIds.get(r), r);
             }
             rowIndex = rows;
         }
@@ -1301,7 +1343,7 @@ public final class VectorIndex {
             return scan.scores(query);
         }
         VectorFile.Rows file = (VectorFile.Rows) floats;
-        int rows = imageIds.length;
+        int rows = imageIds.size();
         float[] out = new float[rows];
         int chunks = Runtime.getRuntime().availableProcessors() * 4;
         int step = (rows + chunks - 1) / chunks;
@@ -1570,6 +1612,11 @@ public final class VectorIndex {
         return lists == null ? Optional.empty() : Optional.of(lists.walk(p, sink));
     }
 
+    /** Whether {@link #sameItems} are there without working them out (from the start file, or worked out already). */
+    boolean hasSameItems() {
+        return sameItems != null;
+    }
+
     /** Which products of different shops are the same item; worked out on first use, then kept. */
     SameItems sameItems() {
         SameItems s = sameItems;
@@ -1580,6 +1627,9 @@ public final class VectorIndex {
                     s = remote != null ? SameItems.ofGroups(remote.groups())
                             : SameItems.find(dim, floats, products, productRows, rowProducts);
                     sameItems = s;
+                    if (startStamp != null && remote == null) {
+                        writeStartFile(s); // so the next start need not work them out again
+                    }
                 }
             }
         }
@@ -1602,13 +1652,13 @@ public final class VectorIndex {
      * {@link #productVector} gives); empty when the product is unknown or has none.
      */
     public List<PhotoVector> photos(String productId) {
-        Integer i = productIndex.get(productId);
+        Integer i = find(productId);
         if (i == null) {
             return List.of();
         }
         List<PhotoVector> out = new ArrayList<>(productRows[i].length);
         for (int r : productRows[i]) {
-            out.add(new PhotoVector(imageIds[r], rowVector(r)));
+            out.add(new PhotoVector(imageIds.get(r), rowVector(r)));
         }
         return out;
     }
@@ -1618,7 +1668,7 @@ public final class VectorIndex {
      * its own id when it is alone; empty when the product is unknown.
      */
     public Optional<String> groupIdOf(String productId) {
-        Integer i = productIndex.get(productId);
+        Integer i = find(productId);
         if (i == null) {
             return Optional.empty();
         }
@@ -1635,7 +1685,7 @@ public final class VectorIndex {
 
     /** The image id of the product's first embedded photo (shop order), or empty when it has none. */
     public Optional<String> imageOf(String productId) {
-        Integer i = productIndex.get(productId);
-        return i == null || productRows[i].length == 0 ? Optional.empty() : Optional.of(imageIds[productRows[i][0]]);
+        Integer i = find(productId);
+        return i == null || productRows[i].length == 0 ? Optional.empty() : Optional.of(imageIds.get(productRows[i][0]));
     }
 }

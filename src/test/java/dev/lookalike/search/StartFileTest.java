@@ -197,6 +197,26 @@ class StartFileTest {
         assertEquals("item 3", load(true).product(renamed).orElseThrow().name());
     }
 
+    private static List<Integer> groups(VectorIndex idx) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < idx.productTotal(); p++) {
+            out.add(idx.sameItems().groupOf(p));
+        }
+        return out;
+    }
+
+    @Test
+    void theSameItemGroupsAreKeptOnceWorkedOut() throws IOException {
+        VectorIndex cold = load(true);
+        assertFalse(cold.hasSameItems());
+        List<Integer> want = groups(cold);
+        assertTrue(want.stream().distinct().count() < cold.productTotal(), "shared photos make groups of several");
+        VectorIndex warm = load(true);
+        assertTrue(warm.hasSameItems(), "the groups come with the start file, not worked out again");
+        assertEquals(want, groups(warm));
+        assertEquals(groups(fromCatalogue()), groups(warm));
+    }
+
     @Test
     void everyChangeOfProductsPhotosOrVectorsMakesTheStartFileStale() throws IOException {
         load(false);
