@@ -142,6 +142,7 @@ final class BinaryCodes {
 
     /** Writes the codes for {@link #readFrom} (the start file keeps them, so a warm start need not make them). */
     void writeTo(DataOutputStream out) throws IOException {
+        out.writeInt(rows);
         for (float m : mean) {
             out.writeFloat(m);
         }
@@ -154,8 +155,16 @@ final class BinaryCodes {
         }
     }
 
-    /** The codes {@link #writeTo} wrote for {@code rows} rows of {@code dim}. */
-    static BinaryCodes readFrom(DataInputStream in, int dim, int rows) throws IOException {
+    /**
+     * The codes {@link #writeTo} wrote, of {@code dim}, at most {@code most} entries.
+     *
+     * @throws IllegalArgumentException when the entry count is negative or above {@code most}
+     */
+    static BinaryCodes readFrom(DataInputStream in, int dim, int most) throws IOException {
+        int rows = in.readInt();
+        if (rows < 0 || rows > most) {
+            throw new IllegalArgumentException(rows + " entries of codes, at most " + most + " expected");
+        }
         float[] mean = new float[dim];
         for (int i = 0; i < dim; i++) {
             mean[i] = in.readFloat();
@@ -227,18 +236,33 @@ final class BinaryCodes {
     record Query(Planes fine, Planes rough, float onMean) {}
 
     /**
-     * The best rough estimate of the photos {@code rowList[from … to)}, one product's: as {@link #estimate}
+     * These codes laid out again with entry {@code j} holding row {@code order[j]}'s (a row may appear more
+     * than once), so that a pass in that order reads them in sequence: an index lays them out in product
+     * order, where a catalogue's rows (photos in id order) would otherwise be read at random.
+     */
+    BinaryCodes inOrder(int[] order) {
+        BinaryCodes b = new BinaryCodes(dim, order.length, mean);
+        for (int j = 0; j < order.length; j++) {
+            int r = order[j];
+            System.arraycopy(codes, r * words, b.codes, j * words, words);
+            b.factor[j] = factor[r];
+            b.ones[j] = ones[r];
+        }
+        return b;
+    }
+
+    /**
+     * The best rough estimate of entries {@code from … to)}, one product's photos: as {@link #estimate}
      * with the query in {@link #COARSE_BITS} planes, half the popcounts. It only narrows the products
      * {@link #estimate} looks at.
      */
-    float coarseBest(Query q, int[] rowList, int from, int to) {
+    float coarseBest(Query q, int from, int to) {
         Planes r = q.rough;
         long[] p = r.bits;
         long[] cs = codes;
         int n = words;
         float best = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            int row = rowList[i];
+        for (int row = from; row < to; row++) {
             int base = row * n;
             int w1 = 0;
             int w2 = 0;
@@ -252,7 +276,7 @@ final class BinaryCodes {
         return best;
     }
 
-    /** The estimated score of row {@code row}. */
+    /** The estimated score of entry {@code row} (a row, or after {@link #inOrder} a position in its order). */
     float estimate(Query q, int row) {
         Planes f = q.fine;
         long[] p = f.bits;

@@ -7,6 +7,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -202,8 +203,13 @@ final class StartFile {
         }
         CRC32C sum = new CRC32C();
         try (InputStream raw = Files.newInputStream(file)) {
-            BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
-            DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, sum));
+            long size = Files.size(file);
+            if (size < MAGIC.length + stamp.length + 4) {
+                return null;
+            }
+            // the checksum over everything but its own four bytes, a buffer at a time
+            InputStream body = new CheckedInputStream(new Limited(raw, size - 4), sum);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(body, BUFFER));
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             byte[] fileStamp = new byte[stamp.length];
@@ -212,9 +218,12 @@ final class StartFile {
                 return null;
             }
             Content c = readContent(in, file);
+            if (in.read() >= 0) {
+                return null; // more than was written
+            }
             int expected = (int) sum.getValue();
-            int crc = new DataInputStream(buffered).readInt();
-            return crc == expected && buffered.read() < 0 ? c : null;
+            int crc = new DataInputStream(raw).readInt();
+            return crc == expected ? c : null;
         } catch (EOFException | IllegalArgumentException | NegativeArraySizeException | IndexOutOfBoundsException
                  | NullPointerException e) {
             return null; // truncated, or numbers no writer wrote
@@ -264,7 +273,12 @@ final class StartFile {
             productRows[p] = rs;
         }
         int codes = in.readByte();
-        BinaryCodes b = codes == 0 ? null : BinaryCodes.readFrom(in, dim, rows);
+        int entries = 0;
+        for (int[] rs : productRows) {
+            entries += rs.length;
+        }
+        // the codes are laid out in product order (BinaryCodes.inOrder): an entry per product photo
+        BinaryCodes b = codes == 0 ? null : BinaryCodes.readFrom(in, dim, entries);
         SameItems same = null;
         if (in.readBoolean()) {
             int[] groups = new int[productCount];
@@ -274,6 +288,40 @@ final class StartFile {
             same = SameItems.ofGroupNumbers(groups);
         }
         return new Content(dim, PhotoIds.of(ids), products, productRows, b, codes == 2, same);
+    }
+
+    /** The first {@code left} bytes of a stream. */
+    private static final class Limited extends FilterInputStream {
+        private long left;
+
+        Limited(InputStream in, long left) {
+            super(in);
+            this.left = left;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
     }
 
     private static String shared(String[] table, int i) {

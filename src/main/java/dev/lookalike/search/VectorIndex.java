@@ -597,8 +597,9 @@ public final class VectorIndex {
     private VectorIndex scanning(ScanSettings scan, BinaryCodes made) {
         if (scan.firstPass(imageIds.size())) {
             long t = System.nanoTime();
-            binary = made != null && made.rows() == imageIds.size() ? made
-                    : quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats);
+            // in product order (rowList), so that the pass over products reads them in sequence
+            binary = made != null && made.rows() == rowList.length ? made
+                    : (quantized != null ? BinaryCodes.of(quantized) : BinaryCodes.of(floats)).inOrder(rowList);
             candidates = scan.candidates();
             LOG.log(System.Logger.Level.DEBUG, "binary codes of {0} photos ({1} MiB) in {2} ms", imageIds.size(),
                     binary.bytes() >> 20, (System.nanoTime() - t) / 1_000_000);
@@ -1055,31 +1056,40 @@ public final class VectorIndex {
     private static final int EDGE_SAMPLE = 64;
 
     /**
+     * The sample is taken in runs of this many neighbouring products (a catalogue's products are in id order,
+     * which is a hash's, so neighbours are as good a sample as any).
+     */
+    private static final int EDGE_RUN = 16;
+
+    /**
      * A rough estimate about {@code wide} of the eligible products reach, read off the rough estimates of
-     * every {@link #EDGE_SAMPLE}th product: the sampled products above it stand for {@code EDGE_SAMPLE}
-     * times as many, and a quarter more are kept for the sample's error (about 8% at the defaults), so
+     * one product in {@link #EDGE_SAMPLE} (in runs of {@link #EDGE_RUN}): the sampled products above it stand
+     * for {@code EDGE_SAMPLE} times as many, and a quarter more are kept for the sample's error (about 8% at the defaults), so
      * that a few more than {@code wide} pass rather than fewer. −∞ when the sample holds too few.
      */
     private float roughEdge(BinaryCodes.Query bq, IntPredicate eligible, int wide) {
         int n = products.length;
-        float[] sample = new float[n / EDGE_SAMPLE + 1];
+        float[] sample = new float[n / EDGE_SAMPLE + EDGE_RUN];
         int m = 0;
-        for (int p = 0; p < n; p += EDGE_SAMPLE) {
-            if (rowStart[p] < rowStart[p + 1] && (eligible == null || eligible.test(p))) {
-                sample[m++] = roughOf(bq, p);
+        // runs of neighbours rather than single products: each run's codes are read in one stretch
+        for (int run = 0; run < n; run += EDGE_SAMPLE * EDGE_RUN) {
+            for (int p = run, end = Math.min(n, run + EDGE_RUN); p < end; p++) {
+                if (rowStart[p] < rowStart[p + 1] && (eligible == null || eligible.test(p))) {
+                    sample[m++] = roughOf(bq, p);
+                }
             }
         }
         int rank = (int) Math.ceil(1.25 * wide / EDGE_SAMPLE);
         if (rank >= m) {
             return Float.NEGATIVE_INFINITY;
         }
-        Arrays.sort(sample, 0, m);
-        return sample[m - 1 - rank];
+        int[] top = TopK.select(Arrays.copyOf(sample, m), rank + 1);
+        return sample[top[rank]];
     }
 
     /** Product {@code p}'s rough estimate: its best photo's. */
     private float roughOf(BinaryCodes.Query bq, int p) {
-        return binary.coarseBest(bq, rowList, rowStart[p], rowStart[p + 1]);
+        return binary.coarseBest(bq, rowStart[p], rowStart[p + 1]);
     }
 
     /** Products, in product order, with their finer estimates. */
@@ -1109,7 +1119,7 @@ public final class VectorIndex {
                     continue;
                 }
                 count++;
-                if (codes.coarseBest(bq, rows, from, to) < edge) {
+                if (codes.coarseBest(bq, from, to) < edge) {
                     continue;
                 }
                 if (m == ps.length) {
@@ -1118,7 +1128,7 @@ public final class VectorIndex {
                 }
                 float best = Float.NEGATIVE_INFINITY;
                 for (int j = from; j < to; j++) {
-                    best = Math.max(best, codes.estimate(bq, rows[j]));
+                    best = Math.max(best, codes.estimate(bq, j));
                 }
                 ps[m] = p;
                 fs[m++] = best;
