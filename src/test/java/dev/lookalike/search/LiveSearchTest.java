@@ -82,6 +82,48 @@ class LiveSearchTest {
         }
     }
 
+    @Test
+    void aServerReplacesAnIndexWhoseVectorFileFailsTheLaterCheck() throws Exception {
+        Map<String, float[]> products = new java.util.HashMap<>();
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 40; i++) {
+            float[] v = new float[8];
+            for (int d = 0; d < v.length; d++) {
+                v[d] = (float) rnd.nextGaussian();
+            }
+            products.put("p" + i, dev.lookalike.embed.Vectors.normalize(v));
+        }
+        Path file = catalogue(products);
+        Path vectors = dir.resolve("derived/c.vectors");
+        // the floats in the file and no int8 copy: what a server of a million photos opens unchecked
+        ScanSettings scan = new ScanSettings(ScanSettings.Pass.AUTO, 1, 10, false);
+        LiveSearch.Indexer indexer = (db, c) -> VectorIndex.load(db, c, List.of(vectors), 0, scan, true);
+        List<Match> want;
+        try (CatalogDb db = CatalogDb.open(file)) {
+            want = indexer.load(db, db.findCollection("fake").orElseThrow())
+                    .search(products.get("p7"), SearchFilter.NONE, 10, 0);
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(vectors.toFile(), "rw")) {
+            long at = VectorFile.HEADER + 4L * 8 * 20 + 2;
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x20);
+        }
+        try (LiveSearch live = LiveSearch.of(CatalogDb.open(file), new FakeClip(8, Map.of()),
+                SearchService.Settings.DEFAULTS, LiveSearch.Precompute.OFF, indexer)) {
+            VectorIndex first = live.index();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (live.index() == first) {
+                assertTrue(System.nanoTime() < deadline, "the damaged vector file was never found and replaced");
+                Thread.sleep(20);
+            }
+            VectorIndex second = live.index();
+            assertTrue(second.checkDerivedFile(), "the new index reads a rebuilt file");
+            assertEquals(want, second.search(products.get("p7"), SearchFilter.NONE, 10, 0));
+        }
+    }
+
     private static List<String> names(List<Match> matches) {
         return matches.stream().map(m -> m.product().name()).toList();
     }
