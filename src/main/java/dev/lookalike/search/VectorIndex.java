@@ -67,7 +67,7 @@ public final class VectorIndex {
     private final int[][] rowProducts;
     private final Product[] products;
     private final int[][] productRows;
-    /** Product index by id; null when the products are in id order (a catalogue's are): then {@link #indexOf} searches them. */
+    /** Product index by id; null when the products are in id order (a catalogue's are): then {@link #find} searches them. */
     private final Map<String, Integer> productIndex;
     private final Scan scan;
     private final int shownRows;
