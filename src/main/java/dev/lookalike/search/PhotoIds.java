@@ -1,6 +1,5 @@
 package dev.lookalike.search;
 
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -64,11 +63,5 @@ final class PhotoIds {
             return plain[row];
         }
         return HEX.formatHex(packed, row * BYTES, (row + 1) * BYTES);
-    }
-
-    String[] toArray() {
-        String[] out = new String[size];
-        Arrays.setAll(out, this::get);
-        return out;
     }
 }

@@ -217,7 +217,7 @@ final class StartFile {
             if (!Arrays.equals(magic, MAGIC) || !Arrays.equals(fileStamp, stamp)) {
                 return null;
             }
-            Content c = readContent(in, file);
+            Content c = readContent(in, size);
             if (in.read() >= 0) {
                 return null; // more than was written
             }
@@ -232,11 +232,10 @@ final class StartFile {
         }
     }
 
-    private static Content readContent(DataInputStream in, Path file) throws IOException {
+    private static Content readContent(DataInputStream in, long size) throws IOException {
         int dim = in.readInt();
         int rows = in.readInt();
         int productCount = in.readInt();
-        long size = Files.size(file);
         // every photo id and product takes at least 4 bytes: larger counts are damage, not a huge catalogue
         if (dim < 0 || rows < 0 || productCount < 0 || 4L * rows + 4L * productCount > size) {
             throw new IllegalArgumentException("counts larger than the file");

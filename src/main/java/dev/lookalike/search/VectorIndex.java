@@ -1630,18 +1630,21 @@ public final class VectorIndex {
     /** Which products of different shops are the same item; worked out on first use, then kept. */
     SameItems sameItems() {
         SameItems s = sameItems;
-        if (s == null) {
-            synchronized (this) {
-                s = sameItems;
-                if (s == null) {
-                    s = remote != null ? SameItems.ofGroups(remote.groups())
-                            : SameItems.find(dim, floats, products, productRows, rowProducts);
-                    sameItems = s;
-                    if (startStamp != null && remote == null) {
-                        writeStartFile(s); // so the next start need not work them out again
-                    }
-                }
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            s = sameItems;
+            if (s != null) {
+                return s;
             }
+            s = remote != null ? SameItems.ofGroups(remote.groups())
+                    : SameItems.find(dim, floats, products, productRows, rowProducts);
+            sameItems = s;
+        }
+        // outside the lock, so queries waiting for the groups need not wait for the file as well
+        if (startStamp != null && remote == null) {
+            writeStartFile(s); // so the next start need not work them out again
         }
         return s;
     }

@@ -103,13 +103,7 @@ class LiveSearchTest {
             want = indexer.load(db, db.findCollection("fake").orElseThrow())
                     .search(products.get("p7"), SearchFilter.NONE, 10, 0);
         }
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(vectors.toFile(), "rw")) {
-            long at = VectorFile.HEADER + 4L * 8 * 20 + 2;
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x20);
-        }
+        StartFileTest.flip(vectors, VectorFile.HEADER + 4L * 8 * 20 + 2, 0x20);
         try (LiveSearch live = LiveSearch.of(CatalogDb.open(file), new FakeClip(8, Map.of()),
                 SearchService.Settings.DEFAULTS, LiveSearch.Precompute.OFF, indexer)) {
             VectorIndex first = live.index();

@@ -119,6 +119,16 @@ class StartFileTest {
         return VectorIndex.load(db, col, List.of(vectors), 0, FIRST_PASS, checkLater);
     }
 
+    /** Flips the bits of {@code mask} in the byte at {@code at}: damage that leaves the file's size alone. */
+    static void flip(Path file, long at, int mask) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ mask);
+        }
+    }
+
     private static Object identity(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
@@ -269,12 +279,7 @@ class StartFileTest {
         Path start = StartFile.of(vectors);
         long size = Files.size(start);
         for (long at : new long[] {size / 3, size - 6, 45}) {
-            try (RandomAccessFile raf = new RandomAccessFile(start.toFile(), "rw")) {
-                raf.seek(at);
-                int b = raf.read();
-                raf.seek(at);
-                raf.write(b ^ 0x04);
-            }
+            flip(start, at, 0x04);
             assertNull(StartFile.read(start, startStampOf(start)), "flipped at " + at + ": the checksum fails");
             assertSameAnswers(want, answers(load(false)), "flipped at " + at);
             assertNotNull(StartFile.read(start, startStampOf(start)), "written again after byte " + at);
@@ -300,13 +305,7 @@ class StartFileTest {
     void aVectorFileOpenedUncheckedIsCheckedLaterAndRebuiltWhenDamaged() throws IOException {
         List<Object> want = answers(load(true));
         // one flipped bit deep in the rows: size, header and stamp still match
-        try (RandomAccessFile raf = new RandomAccessFile(vectors.toFile(), "rw")) {
-            long at = VectorFile.HEADER + 4L * DIM * 200 + 9;
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x40);
-        }
+        flip(vectors, VectorFile.HEADER + 4L * DIM * 200 + 9, 0x40);
         VectorIndex unchecked = load(true);
         assertFalse(unchecked.checkDerivedFile(), "the later check reads the rows and finds the damage");
         assertFalse(Files.exists(vectors), "the damaged file is deleted");
@@ -316,12 +315,7 @@ class StartFileTest {
         assertSameAnswers(want, answers(rebuilt), "rebuilt");
 
         // checked at once without checkLater: the damage is found before the index is made
-        try (RandomAccessFile raf = new RandomAccessFile(vectors.toFile(), "rw")) {
-            raf.seek(VectorFile.HEADER + 17);
-            int b = raf.read();
-            raf.seek(VectorFile.HEADER + 17);
-            raf.write(b ^ 0x01);
-        }
+        flip(vectors, VectorFile.HEADER + 17, 0x01);
         Object damaged = identity(vectors);
         assertSameAnswers(want, answers(load(false)), "checked at once");
         assertNotEquals(damaged, identity(vectors), "rebuilt during the load");
