@@ -34,7 +34,7 @@ import java.util.zip.CheckedOutputStream;
  * Like the vector file it is never the source of truth: a file of another stamp, version or checksum is
  * ignored and written again after the next full load.
  *
- * <p>Layout (big-endian, {@link DataOutputStream}): the magic {@code LKSTART1}, the 32-byte stamp, dim, photo
+ * <p>Layout (big-endian, {@link DataOutputStream}): the magic {@code LKSTART2}, the 32-byte stamp, dim, photo
  * count, product count; the photo ids; the table of the products' shared strings (currency, brand, shop,
  * category); each product's id, URL, name, price (a flag byte, then the double), its four shared strings as
  * indexes into the table ({@code -1} for none) and its description; each product's row count, then its rows;
@@ -47,7 +47,7 @@ import java.util.zip.CheckedOutputStream;
  */
 final class StartFile {
 
-    private static final byte[] MAGIC = "LKSTART1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "LKSTART2".getBytes(StandardCharsets.US_ASCII);
     private static final int BUFFER = 1 << 16;
     /** Longer strings are damage (a description of 16 MiB would only cost its catalogue the start file). */
     private static final int MAX_STRING = 1 << 24;

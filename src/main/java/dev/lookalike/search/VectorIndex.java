@@ -952,32 +952,29 @@ public final class VectorIndex {
     }
 
     /**
-     * How many times the candidates the rough estimate lets through to the finer one: wide enough that the
-     * rough estimate costs no measurable recall (BinaryScanTest; recall@10 1.0 at a million in bench), narrow
-     * enough that the finer estimates and their selection stay a small part of the pass.
+     * How many times the candidates the edge is placed to let through: the estimates then pick the
+     * candidates among them, so all the width has to cover is the error of the edge's sample (about 11% at
+     * the defaults); a pass that lets fewer through is run again without an edge.
      */
-    static final int COARSE_WIDTH = 4;
+    static final int EDGE_WIDTH = 2;
 
     /**
-     * The first pass: every eligible product gets a rough estimate (its best photo's {@link BinaryCodes#coarseBest}
-     * one, the query in two bit planes); those at or above an edge that about {@code COARSE_WIDTH} times the
-     * candidates reach (placed from a sample) get the finer estimate too (four bit planes), read while their
-     * codes are still in the cache; the {@code max(k, candidates)} best finer estimates are scored exactly
-     * (their int8 estimates and error bounds first, then in float32 every photo that can still reach the k-th
-     * of them), and the best {@code k} of those returned: exactly the top {@code k} of the candidates.
-     * Filters are applied in the pass, so every eligible product competes. The pass reads each product's
-     * codes once: at a million 512-d photos it is bound by memory (64 MB of codes), not by the popcounts.
+     * The first pass: every eligible product gets an estimate (its best photo's {@link BinaryCodes#estimates});
+     * of those at or above an edge that about {@code EDGE_WIDTH} times the candidates reach (placed from a
+     * sample), the {@code max(k, candidates)} best are scored exactly (their int8 estimates and error bounds
+     * first, then in float32 every photo that can still reach the k-th of them), and the best {@code k} of
+     * those returned: exactly the top {@code k} of the candidates. Filters are applied in the pass, so every
+     * eligible product competes. The pass reads each product's codes once, in order.
      */
     private ScoredProducts shortlisted(float[] query, int k, IntPredicate eligible) {
         BinaryCodes.Query bq = binary.query(query);
         int n = products.length;
         int keep = Math.max(k, candidates);
-        // the rough estimate narrows every eligible product to a few times the candidates
-        int wide = (int) Math.min(Integer.MAX_VALUE, (long) keep * COARSE_WIDTH);
+        int wide = (int) Math.min(Integer.MAX_VALUE, (long) keep * EDGE_WIDTH);
         int chunks = n >= PARALLEL_PRODUCTS ? Runtime.getRuntime().availableProcessors() * 4 : 1;
         int step = (n + chunks - 1) / chunks;
-        // the rough estimates of a sample of the products place the edge about `wide` of them reach
-        float edge = roughEdge(bq, eligible, wide);
+        // the estimates of a sample of the products place the edge about `wide` of them reach
+        float edge = edge(bq, eligible, wide);
         int[] counts = new int[chunks];
         Picked picked = picked(bq, eligible, edge, chunks, step, counts);
         int competing = Arrays.stream(counts).sum();
@@ -986,8 +983,7 @@ public final class VectorIndex {
             picked = picked(bq, eligible, Float.NEGATIVE_INFINITY, chunks, step, counts);
         }
         int m0 = picked.products.length;
-        float[] fine = picked.fine;
-        int[] chosen = TopK.select(fine, Math.min(keep, m0));
+        int[] chosen = TopK.select(picked.estimates, Math.min(keep, m0));
         int[] ps = new int[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
             ps[i] = picked.products[chosen[i]];
@@ -1052,7 +1048,7 @@ public final class VectorIndex {
         return new ScoredProducts(outProducts, rows, scores, order.length, competing);
     }
 
-    /** One product in this many is sampled to place {@link #roughEdge}. */
+    /** One product in this many is sampled to place {@link #edge}. */
     private static final int EDGE_SAMPLE = 64;
 
     /**
@@ -1062,20 +1058,27 @@ public final class VectorIndex {
     private static final int EDGE_RUN = 16;
 
     /**
-     * A rough estimate about {@code wide} of the eligible products reach, read off the rough estimates of
-     * one product in {@link #EDGE_SAMPLE} (in runs of {@link #EDGE_RUN}): the sampled products above it stand
-     * for {@code EDGE_SAMPLE} times as many, and a quarter more are kept for the sample's error (about 8% at the defaults), so
-     * that a few more than {@code wide} pass rather than fewer. −∞ when the sample holds too few.
+     * An estimate about {@code wide} of the eligible products reach, read off the estimates of one product
+     * in {@link #EDGE_SAMPLE} (in runs of {@link #EDGE_RUN}): the sampled products above it stand for
+     * {@code EDGE_SAMPLE} times as many, and a quarter more are kept for the sample's error, so that a few
+     * more than {@code wide} pass rather than fewer. −∞ when the sample holds too few.
      */
-    private float roughEdge(BinaryCodes.Query bq, IntPredicate eligible, int wide) {
+    private float edge(BinaryCodes.Query bq, IntPredicate eligible, int wide) {
         int n = products.length;
         float[] sample = new float[n / EDGE_SAMPLE + EDGE_RUN];
         int m = 0;
+        float[] estimates = new float[0];
         // runs of neighbours rather than single products: each run's codes are read in one stretch
         for (int run = 0; run < n; run += EDGE_SAMPLE * EDGE_RUN) {
-            for (int p = run, end = Math.min(n, run + EDGE_RUN); p < end; p++) {
+            int end = Math.min(n, run + EDGE_RUN);
+            int first = rowStart[run];
+            if (estimates.length < rowStart[end] - first) {
+                estimates = new float[rowStart[end] - first];
+            }
+            binary.estimates(bq, first, rowStart[end], estimates, 0);
+            for (int p = run; p < end; p++) {
                 if (rowStart[p] < rowStart[p + 1] && (eligible == null || eligible.test(p))) {
-                    sample[m++] = roughOf(bq, p);
+                    sample[m++] = best(estimates, rowStart[p] - first, rowStart[p + 1] - first);
                 }
             }
         }
@@ -1087,67 +1090,84 @@ public final class VectorIndex {
         return sample[top[rank]];
     }
 
-    /** Product {@code p}'s rough estimate: its best photo's. */
-    private float roughOf(BinaryCodes.Query bq, int p) {
-        return binary.coarseBest(bq, rowStart[p], rowStart[p + 1]);
+    /** The largest of {@code values[from … to)}. */
+    private static float best(float[] values, int from, int to) {
+        float best = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            best = Math.max(best, values[i]);
+        }
+        return best;
     }
 
-    /** Products, in product order, with their finer estimates. */
-    private record Picked(int[] products, float[] fine) {}
+    /** Products, in product order, with their estimates. */
+    private record Picked(int[] products, float[] estimates) {}
+
+    /** Entries whose estimates the pass works out at a time, in one stretch (64 KiB of floats: in L2). */
+    private static final int PASS_WINDOW = 1 << 14;
 
     /**
-     * Every eligible product whose rough estimate is at least {@code edge}, in product order, with its finer
-     * estimate (worked out while its codes are in the cache); the eligible products counted per chunk into
-     * {@code counts}.
+     * Every eligible product whose estimate is at least {@code edge}, in product order, with that estimate;
+     * the eligible products counted per chunk into {@code counts}. Estimates are worked out a window of
+     * entries at a time, from the first eligible product on, so a narrow filter skips the windows it has
+     * no product in.
      */
     private Picked picked(BinaryCodes.Query bq, IntPredicate eligible, float edge, int chunks, int step, int[] counts) {
         int n = products.length;
         int[] starts = rowStart;
-        int[] rows = rowList;
         BinaryCodes codes = binary;
         int[][] pickedPer = new int[chunks][];
-        float[][] finePer = new float[chunks][];
+        float[][] estimatesPer = new float[chunks][];
         run(chunks, c -> {
             int[] ps = new int[64];
             float[] fs = new float[64];
             int m = 0;
             int count = 0;
-            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+            int last = Math.min(n, (c + 1) * step);
+            int chunkEnd = starts[last];
+            float[] window = new float[PASS_WINDOW];
+            int windowFrom = 0;
+            int windowTo = 0;
+            for (int p = Math.min(n, c * step); p < last; p++) {
                 int from = starts[p];
                 int to = starts[p + 1];
                 if (from == to || (eligible != null && !eligible.test(p))) {
                     continue;
                 }
                 count++;
-                if (codes.coarseBest(bq, from, to) < edge) {
+                if (to > windowTo) {
+                    windowFrom = from;
+                    windowTo = Math.min(chunkEnd, Math.max(to, from + PASS_WINDOW));
+                    if (window.length < windowTo - windowFrom) {
+                        window = new float[windowTo - windowFrom];
+                    }
+                    codes.estimates(bq, windowFrom, windowTo, window, 0);
+                }
+                float best = best(window, from - windowFrom, to - windowFrom);
+                if (best < edge) {
                     continue;
                 }
                 if (m == ps.length) {
                     ps = Arrays.copyOf(ps, 2 * m);
                     fs = Arrays.copyOf(fs, 2 * m);
                 }
-                float best = Float.NEGATIVE_INFINITY;
-                for (int j = from; j < to; j++) {
-                    best = Math.max(best, codes.estimate(bq, j));
-                }
                 ps[m] = p;
                 fs[m++] = best;
             }
             counts[c] = count;
             pickedPer[c] = Arrays.copyOf(ps, m);
-            finePer[c] = Arrays.copyOf(fs, m);
+            estimatesPer[c] = Arrays.copyOf(fs, m);
         });
         int total = 0;
         for (int[] part : pickedPer) {
             total += part.length;
         }
         int[] products = new int[total];
-        float[] fine = new float[total];
+        float[] estimates = new float[total];
         for (int c = 0, at = 0; c < chunks; at += pickedPer[c].length, c++) {
             System.arraycopy(pickedPer[c], 0, products, at, pickedPer[c].length);
-            System.arraycopy(finePer[c], 0, fine, at, finePer[c].length);
+            System.arraycopy(estimatesPer[c], 0, estimates, at, estimatesPer[c].length);
         }
-        return new Picked(products, fine);
+        return new Picked(products, estimates);
     }
 
     /** Product {@code p}'s exact best photo score and row into {@code best[at]} and {@code bestRow[at]}. */

@@ -2,6 +2,7 @@ package dev.lookalike.search;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -135,6 +136,37 @@ final class VectorKernel {
             out[1][r] = s1;
             out[2][r] = s2;
             out[3][r] = s3;
+        }
+    }
+
+    /** 16 bytes: {@link BinaryCodes#BLOCK} entries, and one nibble's table of 16 sums. */
+    private static final VectorSpecies<Byte> NIBBLES = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> PAIRS = ShortVector.SPECIES_128;
+
+    /**
+     * {@link BinaryCodes#sums} with shuffles: for each byte of the codes, the 16 entries' low nibbles pick
+     * from the low table and their high nibbles from the high one, 16 lookups an instruction, and the two
+     * picks (each at most 127) add up in a byte; pairs of those bytes are then read as one 16-bit lane and
+     * summed as their low and high halves, so no sum overflows before the code's end.
+     */
+    static void codeSums(byte[] blocks, int bytes, byte[] table, int from, int to, short[] out) {
+        int lanes = BinaryCodes.BLOCK;
+        for (int b = from, o = 0; b < to; b++, o += lanes) {
+            ShortVector first = ShortVector.zero(PAIRS);
+            ShortVector second = ShortVector.zero(PAIRS);
+            int base = b * bytes * lanes;
+            for (int j = 0; j < bytes; j++) {
+                ByteVector c = ByteVector.fromArray(NIBBLES, blocks, base + j * lanes);
+                ByteVector low = ByteVector.fromArray(NIBBLES, table, 32 * j);
+                ByteVector high = ByteVector.fromArray(NIBBLES, table, 32 * j + 16);
+                ShortVector s = low.rearrange(c.and((byte) 0x0F).toShuffle())
+                        .add(high.rearrange(c.lanewise(VectorOperators.LSHR, 4).toShuffle()))
+                        .reinterpretAsShorts();
+                first = first.add(s.and((short) 0xFF));
+                second = second.add(s.lanewise(VectorOperators.LSHR, 8));
+            }
+            first.intoArray(out, o);
+            second.intoArray(out, o + lanes / 2);
         }
     }
 }
