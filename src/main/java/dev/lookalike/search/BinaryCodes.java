@@ -15,21 +15,27 @@ import java.util.stream.IntStream;
  * measured by {@code BinaryScanTest} and {@code bench}.
  *
  * <p>{@code q·sign(v − m)} is {@code 2·Σ{qᵢ : bit i set} − Σq}, and the sum over the set bits is read from
- * tables, four dimensions at a time (the "fast scan" of Faiss' 4-bit product quantiser, André et al., VLDB
- * 2015, applied to sign bits): for each four dimensions a table of the 16 sums their bits can select, in
- * steps of one byte, and each nibble of a code looks up its entry. The codes lie transposed in blocks of
- * {@link #BLOCK} entries, byte {@code j} of the block's entries side by side, so one 16-byte shuffle
- * ({@code pshufb} on x86, {@code tbl} on ARM) looks up a nibble of 16 entries at once ({@link VectorKernel#codeSums}):
- * at a million 512-d photos about a sixth of the time 2-bit query planes and popcounts took, and with the
- * query's sums to about 1/127 of its largest four-dimension range rather than in 4 levels.
+ * tables, four dimensions at a time (the "fast scan" of product quantisation, André, Kermarrec and Le
+ * Scouarnec, VLDB 2015, as Faiss' 4-bit fast-scan indexes do it, here over sign bits): for each four
+ * dimensions a table of the 16 sums their bits can select, in byte steps, and each nibble of a code looks
+ * up its entry. The codes lie transposed in blocks of {@link #BLOCK} entries, byte {@code j} of the block's
+ * entries side by side, so one shuffle looks up a nibble of a whole block ({@link VectorKernel#codeSums}).
+ * Against the 2-bit query planes and popcounts this replaced, the query's sums are rounded to 1/127 of its
+ * widest four dimensions rather than to 3 levels over all of it, so one estimate does what a rough and a
+ * finer one did, and at a million 512-d photos the pass reads the 64 MB of codes at close to the rate of
+ * a plain sum over them.
  */
 final class BinaryCodes {
 
-    /** Entries in a block: one 128-bit register of bytes. */
-    static final int BLOCK = 16;
+    /**
+     * Entries in a block of the codes this JVM makes: as many as its widest vector register holds bytes
+     * (64 with AVX-512, 32 with AVX2, 16 on ARM or without the Vector API), so one shuffle looks up a nibble
+     * of each. Codes read from a start file written with another width are laid out again.
+     */
+    static final int BLOCK = Scan.SIMD ? VectorKernel.codeBlock() : 16;
 
-    /** Entries whose sums one call of the kernel works out before they become estimates (fits in L1). */
-    private static final int BATCH_BLOCKS = 64;
+    /** Blocks whose sums one call of the kernel works out before they become estimates (in L1). */
+    private static final int BATCH_BLOCKS = 16;
 
     /** Below this many rows one thread makes the codes faster than several. */
     private static final int PARALLEL_ROWS = 1 << 15;
@@ -41,18 +47,21 @@ final class BinaryCodes {
     /** The table steps a dimension byte's two nibbles may add up to, at most: their sum over a code fits 16 bits. */
     private final int levels;
     private final float[] mean;
-    /** The codes in blocks of {@link #BLOCK} entries: block {@code b}'s byte {@code j} of its entries at {@code (b·bytes + j)·BLOCK}. */
+    /** Entries per block. */
+    private final int block;
+    /** The codes in blocks of {@link #block} entries: block {@code b}'s byte {@code j} of its entries at {@code (b·bytes + j)·block}. */
     private final byte[] blocks;
     private final float[] factor;
 
-    private BinaryCodes(int dim, int entries, float[] mean) {
+    private BinaryCodes(int dim, int entries, float[] mean, int block) {
         this.dim = dim;
         this.entries = entries;
         this.bytes = (dim + 7) >>> 3;
         this.levels = Math.min(127, 0xFFFF / Math.max(1, 2 * bytes));
         this.mean = mean;
-        int blockCount = (entries + BLOCK - 1) / BLOCK;
-        this.blocks = new byte[Math.multiplyExact(Math.multiplyExact(blockCount, BLOCK), bytes)];
+        this.block = block;
+        int blockCount = (entries + block - 1) / block;
+        this.blocks = new byte[Math.multiplyExact(Math.multiplyExact(blockCount, block), bytes)];
         this.factor = new float[entries];
     }
 
@@ -61,13 +70,14 @@ final class BinaryCodes {
      * {@code 2k + 1} as one 16-bit lane and splits them into low and high bytes, so lane {@code 2k} holds
      * entry {@code k} and lane {@code 2k + 1} entry {@code k + 8}, and both halves come out in order.
      */
-    private static int lane(int i) {
-        return i < BLOCK / 2 ? 2 * i : 2 * (i - BLOCK / 2) + 1;
+    private int lane(int i) {
+        int half = block / 2;
+        return i < half ? 2 * i : 2 * (i - half) + 1;
     }
 
     /** The index of byte {@code j} of entry {@code e}'s code in {@link #blocks}. */
     private int at(int e, int j) {
-        return ((e / BLOCK) * bytes + j) * BLOCK + lane(e % BLOCK);
+        return ((e / block) * bytes + j) * block + lane(e % block);
     }
 
     /** The codes of every row of the int8 copy (its rows decoded: the codes need no more precision). */
@@ -135,7 +145,7 @@ final class BinaryCodes {
             }
             mean[i] = n == 0 ? 0 : (float) (s / n);
         }
-        BinaryCodes b = new BinaryCodes(dim, n, mean);
+        BinaryCodes b = new BinaryCodes(dim, n, mean, BLOCK);
         run(chunks, c -> source.rows(Math.min(n, c * step), Math.min(n, (c + 1) * step), b::set));
         return b;
     }
@@ -163,9 +173,15 @@ final class BinaryCodes {
         return entries;
     }
 
+    /** Entries per block. */
+    int block() {
+        return block;
+    }
+
     /** Writes the codes for {@link #readFrom} (the start file keeps them, so a warm start need not make them). */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeInt(entries);
+        out.writeByte(block);
         for (float m : mean) {
             out.writeFloat(m);
         }
@@ -176,25 +192,31 @@ final class BinaryCodes {
     }
 
     /**
-     * The codes {@link #writeTo} wrote, of {@code dim}, at most {@code most} entries.
+     * The codes {@link #writeTo} wrote, of {@code dim}, at most {@code most} entries, laid out again when
+     * they were written in blocks of another width than {@link #BLOCK}.
      *
-     * @throws IllegalArgumentException when the entry count is negative or above {@code most}
+     * @throws IllegalArgumentException when the entry count is negative or above {@code most}, or the block
+     *                                  width not one of 16, 32 and 64
      */
     static BinaryCodes readFrom(DataInputStream in, int dim, int most) throws IOException {
         int entries = in.readInt();
         if (entries < 0 || entries > most) {
             throw new IllegalArgumentException(entries + " entries of codes, at most " + most + " expected");
         }
+        int block = in.readByte();
+        if (block != 16 && block != 32 && block != 64) {
+            throw new IllegalArgumentException("codes in blocks of " + block + ", not 16, 32 or 64");
+        }
         float[] mean = new float[dim];
         for (int i = 0; i < dim; i++) {
             mean[i] = in.readFloat();
         }
-        BinaryCodes b = new BinaryCodes(dim, entries, mean);
+        BinaryCodes b = new BinaryCodes(dim, entries, mean, block);
         for (int e = 0; e < entries; e++) {
             b.factor[e] = in.readFloat();
         }
         in.readFully(b.blocks);
-        return b;
+        return block == BLOCK ? b : b.inBlocksOf(BLOCK);
     }
 
     /** Bytes held, for the logs and the bench. */
@@ -205,8 +227,8 @@ final class BinaryCodes {
     /**
      * A query made ready for {@link #estimates}: for each four dimensions (a code's nibble) a table of the
      * 16 sums of the query's values its bits select, less the smallest of them, in steps of {@code step}
-     * rounded to the nearest; the tables of byte {@code j}'s low and high nibble at {@code 32·j} and
-     * {@code 32·j + 16}.
+     * rounded to the nearest; the tables of byte {@code j}'s low and high nibble at {@code 2j·block} and
+     * {@code (2j + 1)·block}, each padded to a register's width.
      */
     Query query(float[] q) {
         int groups = 2 * bytes;
@@ -238,12 +260,13 @@ final class BinaryCodes {
             onMean += (double) q[i] * mean[i];
         }
         double step = widest > 0 ? widest / levels : 1;
-        byte[] table = new byte[groups * 16];
+        // each table on its own stretch of `block` bytes, so the kernel loads it as one aligned register
+        byte[] table = new byte[groups * block];
         double base = 0;
         for (int g = 0; g < groups; g++) {
             base += least[g];
             for (int x = 0; x < 16; x++) {
-                table[16 * g + x] = (byte) Math.min(levels, Math.round((sums[16 * g + x] - least[g]) / step));
+                table[block * g + x] = (byte) Math.min(levels, Math.round((sums[16 * g + x] - least[g]) / step));
             }
         }
         // estimate = q·m + f·(2·above − Σq), above = base + step·(table sum)
@@ -254,7 +277,7 @@ final class BinaryCodes {
      * A query as {@link #estimates} takes it: a row's estimate is {@code onMean + f·(offset + scale·s)},
      * with {@code s} the sum of the table entries its code's nibbles select.
      *
-     * @param table  the tables, {@code 16} bytes per four dimensions
+     * @param table  the tables, {@link #block} bytes (16 of them used) per four dimensions
      * @param onMean the query's dot product with the mean
      */
     record Query(byte[] table, float onMean, float offset, float scale) {}
@@ -265,7 +288,16 @@ final class BinaryCodes {
      * order, where a catalogue's rows (photos in id order) would otherwise be read at random.
      */
     BinaryCodes inOrder(int[] order) {
-        BinaryCodes b = new BinaryCodes(dim, order.length, mean);
+        return inOrder(order, BLOCK);
+    }
+
+    /** These codes in blocks of {@code width} entries (for codes written on a machine of other registers). */
+    BinaryCodes inBlocksOf(int width) {
+        return inOrder(IntStream.range(0, entries).toArray(), width);
+    }
+
+    private BinaryCodes inOrder(int[] order, int width) {
+        BinaryCodes b = new BinaryCodes(dim, order.length, mean, width);
         for (int e = 0; e < order.length; e++) {
             int r = order[e];
             for (int j = 0; j < bytes; j++) {
@@ -284,15 +316,16 @@ final class BinaryCodes {
         if (from < 0 || to > entries || from > to) {
             throw new IndexOutOfBoundsException("entries " + from + " to " + to + " of " + entries);
         }
-        short[] sums = new short[BATCH_BLOCKS * BLOCK];
+        int last = (to + block - 1) / block;
+        short[] sums = new short[Math.min(BATCH_BLOCKS, last - from / block) * block];
         float onMean = q.onMean;
         float offset = q.offset;
         float scale = q.scale;
-        for (int b = from / BLOCK, last = (to + BLOCK - 1) / BLOCK; b < last; b += BATCH_BLOCKS) {
+        for (int b = from / block; b < last; b += BATCH_BLOCKS) {
             int end = Math.min(last, b + BATCH_BLOCKS);
             sums(q.table, b, end, sums);
-            int first = b * BLOCK;
-            for (int e = Math.max(from, first), stop = Math.min(to, end * BLOCK); e < stop; e++) {
+            int first = b * block;
+            for (int e = Math.max(from, first), stop = Math.min(to, end * block); e < stop; e++) {
                 out[outAt + e - from] = onMean + factor[e] * (offset + scale * (sums[e - first] & 0xFFFF));
             }
         }
@@ -300,7 +333,7 @@ final class BinaryCodes {
 
     /** The table sums of blocks {@code from … to)}, entry by entry from {@code out[0]}. */
     void sums(byte[] table, int from, int to, short[] out) {
-        if (Scan.SIMD) {
+        if (Scan.SIMD && block == BLOCK) {
             VectorKernel.codeSums(blocks, bytes, table, from, to, out);
         } else {
             sumsScalar(table, from, to, out);
@@ -310,12 +343,12 @@ final class BinaryCodes {
     /** {@link #sums} without SIMD: the same sums, entry by entry. */
     void sumsScalar(byte[] table, int from, int to, short[] out) {
         for (int b = from, o = 0; b < to; b++) {
-            for (int i = 0; i < BLOCK; i++, o++) {
+            for (int i = 0; i < block; i++, o++) {
                 int lane = lane(i);
                 int s = 0;
-                for (int j = 0, at = b * bytes * BLOCK + lane; j < bytes; j++, at += BLOCK) {
+                for (int j = 0, at = b * bytes * block + lane; j < bytes; j++, at += block) {
                     int c = blocks[at];
-                    s += table[32 * j + (c & 15)] + table[32 * j + 16 + (c >>> 4 & 15)];
+                    s += table[2 * j * block + (c & 15)] + table[(2 * j + 1) * block + (c >>> 4 & 15)];
                 }
                 out[o] = (short) s;
             }

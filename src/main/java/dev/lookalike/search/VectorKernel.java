@@ -139,26 +139,34 @@ final class VectorKernel {
         }
     }
 
-    /** 16 bytes: {@link BinaryCodes#BLOCK} entries, and one nibble's table of 16 sums. */
-    private static final VectorSpecies<Byte> NIBBLES = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> PAIRS = ShortVector.SPECIES_128;
+    /** The widest register's bytes, at most 64: {@link BinaryCodes#BLOCK} entries, one shuffle's lookups. */
+    private static final VectorSpecies<Byte> NIBBLES = ByteVector.SPECIES_PREFERRED.length() >= 64
+            ? ByteVector.SPECIES_512 : ByteVector.SPECIES_PREFERRED.length() >= 32 ? ByteVector.SPECIES_256
+            : ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> PAIRS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(NIBBLES.vectorBitSize()));
+
+    /** Entries in a block of {@link #codeSums}: the bytes of {@link #NIBBLES}. */
+    static int codeBlock() {
+        return NIBBLES.length();
+    }
 
     /**
-     * {@link BinaryCodes#sums} with shuffles: for each byte of the codes, the 16 entries' low nibbles pick
-     * from the low table and their high nibbles from the high one, 16 lookups an instruction, and the two
-     * picks (each at most 127) add up in a byte; pairs of those bytes are then read as one 16-bit lane and
-     * summed as their low and high halves, so no sum overflows before the code's end.
+     * {@link BinaryCodes#sums} with shuffles: for each byte of the codes, the block's low nibbles pick from
+     * the low table and its high nibbles from the high one (a table's 16 sums at the start of its own register), a register of lookups an instruction, and the two picks (each
+     * at most 127) add up in a byte; pairs of those bytes are then read as one 16-bit lane and summed as
+     * their low and high halves, so no sum overflows before the code's end.
      */
     static void codeSums(byte[] blocks, int bytes, byte[] table, int from, int to, short[] out) {
-        int lanes = BinaryCodes.BLOCK;
+        int lanes = NIBBLES.length();
         for (int b = from, o = 0; b < to; b++, o += lanes) {
             ShortVector first = ShortVector.zero(PAIRS);
             ShortVector second = ShortVector.zero(PAIRS);
             int base = b * bytes * lanes;
             for (int j = 0; j < bytes; j++) {
                 ByteVector c = ByteVector.fromArray(NIBBLES, blocks, base + j * lanes);
-                ByteVector low = ByteVector.fromArray(NIBBLES, table, 32 * j);
-                ByteVector high = ByteVector.fromArray(NIBBLES, table, 32 * j + 16);
+                ByteVector low = ByteVector.fromArray(NIBBLES, table, 2 * j * lanes);
+                ByteVector high = ByteVector.fromArray(NIBBLES, table, (2 * j + 1) * lanes);
                 ShortVector s = low.rearrange(c.and((byte) 0x0F).toShuffle())
                         .add(high.rearrange(c.lanewise(VectorOperators.LSHR, 4).toShuffle()))
                         .reinterpretAsShorts();

@@ -27,11 +27,12 @@ class BinaryCodesTest {
         for (int dim : new int[] {8, 509, 512, 768, 2100}) {
             float[] m = rows(dim, 301, dim);
             BinaryCodes codes = BinaryCodes.of(new FloatRows.Heap(dim, m));
-            int blocks = (codes.rows() + BinaryCodes.BLOCK - 1) / BinaryCodes.BLOCK;
+            assertEquals(BinaryCodes.BLOCK, codes.block());
+            int blocks = (codes.rows() + codes.block() - 1) / codes.block();
             for (int t = 0; t < 4; t++) {
                 byte[] table = codes.query(vector(new SplittableRandom(dim * 10L + t), dim)).table();
-                short[] simd = new short[blocks * BinaryCodes.BLOCK];
-                short[] plain = new short[blocks * BinaryCodes.BLOCK];
+                short[] simd = new short[blocks * codes.block()];
+                short[] plain = new short[blocks * codes.block()];
                 codes.sums(table, 0, blocks, simd);
                 codes.sumsScalar(table, 0, blocks, plain);
                 assertArrayEquals(plain, simd, "dim " + dim);
@@ -139,6 +140,25 @@ class BinaryCodesTest {
         float[] again = new float[order.length];
         read.estimates(read.query(vector(new SplittableRandom(9), dim)), 0, order.length, again, 0);
         assertArrayEquals(inOrder, again);
+
+        // codes a machine of narrower registers wrote are laid out again, and estimate the same
+        for (int width : new int[] {16, 32, 64}) {
+            BinaryCodes other = ordered.inBlocksOf(width);
+            assertEquals(width, other.block());
+            float[] theirs = new float[order.length];
+            other.estimates(other.query(vector(new SplittableRandom(9), dim)), 0, order.length, theirs, 0);
+            assertArrayEquals(inOrder, theirs, "blocks of " + width);
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(written)) {
+                other.writeTo(out);
+            }
+            BinaryCodes back = BinaryCodes.readFrom(new DataInputStream(new ByteArrayInputStream(written.toByteArray())),
+                    dim, order.length);
+            assertEquals(BinaryCodes.BLOCK, back.block());
+            float[] backs = new float[order.length];
+            back.estimates(back.query(vector(new SplittableRandom(9), dim)), 0, order.length, backs, 0);
+            assertArrayEquals(inOrder, backs, "read from blocks of " + width);
+        }
         assertThrows(IllegalArgumentException.class, () -> BinaryCodes.readFrom(
                 new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), dim, order.length - 1));
         assertThrows(IndexOutOfBoundsException.class, () -> codes.estimates(q, 70, n + 1, new float[10], 0));

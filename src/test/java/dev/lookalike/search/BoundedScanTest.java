@@ -262,7 +262,10 @@ class BoundedScanTest {
                 SearchFilter.NONE.withCheaperThan(200.0, "EUR", someId),
                 SearchFilter.NONE.withCheaperThan(200.0, "USD", null),
                 SearchFilter.NONE.withCheaperThan(200.0, null, null),
-                SearchFilter.prices(10.0, 300.0).withCheaperThan(250.0, "EUR", someId), SearchFilter.NONE.excluding(someId));
+                SearchFilter.prices(10.0, 300.0).withCheaperThan(250.0, "EUR", someId), SearchFilter.NONE.excluding(someId),
+                SearchFilter.prices(50.0, null).within(java.util.Set.of(someId, idx.productAt(70).id(),
+                        idx.productAt(idx.productTotal() - 1).id(), "no such product")),
+                SearchFilter.NONE.within(java.util.Set.of(someId)).excluding(someId));
         for (SearchFilter f : filters) {
             IntPredicate column = idx.accepting(f);
             int passed = 0;
