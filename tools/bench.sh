@@ -26,7 +26,7 @@ if [ "${1:-}" = "--scan" ]; then
   machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1 /proc/loadavg)"
   echo "machine: $machine" >&2
   # the JVM flags of Dockerfile.jvm's serve, with a heap that fits a million products' int8 copy
-  java -Xmx"${SCAN_HEAP:-3g}" -XX:+UseSerialGC --add-modules jdk.incubator.vector \
+  java -Xmx"${SCAN_HEAP:-3g}" -XX:+UseSerialGC ${SCAN_JAVA_OPTS:-} --add-modules jdk.incubator.vector \
     -jar target/quarkus-app/quarkus-run.jar bench --no-model --vectors "$sizes" --lookalikes 0 "$@" \
     > target/bench-model/bench-scan.json
   /usr/bin/python3 - "$sizes" target/bench-model/bench-scan.json "$machine" <<'PY'

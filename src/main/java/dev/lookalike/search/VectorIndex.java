@@ -975,12 +975,14 @@ public final class VectorIndex {
         int step = (n + chunks - 1) / chunks;
         // the estimates of a sample of the products place the edge about `wide` of them reach
         float edge = edge(bq, eligible, wide);
-        int[] counts = new int[chunks];
-        Picked picked = picked(bq, eligible, edge, chunks, step, counts);
-        int competing = Arrays.stream(counts).sum();
+        int competing = competing(eligible, chunks, step);
+        // a narrow filter: only the windows of its products' photos are estimated
+        boolean few = eligible != null && competing < n / FEW;
+        Picked picked = few ? picked(bq, eligible, edge, chunks, step) : pickedByEntry(bq, eligible, edge, chunks, step);
         if (picked.products.length < Math.min(keep, competing)) {
             // the sample misled (fewer reached the edge than it promised): every competing product, then
-            picked = picked(bq, eligible, Float.NEGATIVE_INFINITY, chunks, step, counts);
+            picked = few ? picked(bq, eligible, Float.NEGATIVE_INFINITY, chunks, step)
+                    : pickedByEntry(bq, eligible, Float.NEGATIVE_INFINITY, chunks, step);
         }
         int m0 = picked.products.length;
         int[] chosen = TopK.select(picked.estimates, Math.min(keep, m0));
@@ -1106,22 +1108,41 @@ public final class VectorIndex {
     private static final int PASS_WINDOW = 1 << 14;
 
     /**
-     * Every eligible product whose estimate is at least {@code edge}, in product order, with that estimate;
-     * the eligible products counted per chunk into {@code counts}. Estimates are worked out a window of
-     * entries at a time, from the first eligible product on, so a narrow filter skips the windows it has
-     * no product in.
+     * Below one product in this many eligible, the pass goes product by product ({@link #picked}) and
+     * estimates only the windows that hold an eligible product's photos; above, it estimates every photo
+     * and looks at the product of a photo only when the photo reaches the edge ({@link #pickedByEntry}).
      */
-    private Picked picked(BinaryCodes.Query bq, IntPredicate eligible, float edge, int chunks, int step, int[] counts) {
+    private static final int FEW = 16;
+
+    /** The eligible products with a photo, counted over the cores. */
+    private int competing(IntPredicate eligible, int chunks, int step) {
+        int n = products.length;
+        int[] starts = rowStart;
+        int[] counts = new int[chunks];
+        run(chunks, c -> {
+            int count = 0;
+            for (int p = Math.min(n, c * step), end = Math.min(n, (c + 1) * step); p < end; p++) {
+                if (starts[p] < starts[p + 1] && (eligible == null || eligible.test(p))) {
+                    count++;
+                }
+            }
+            counts[c] = count;
+        });
+        return Arrays.stream(counts).sum();
+    }
+
+    /**
+     * Every eligible product whose estimate is at least {@code edge}, in product order, with that estimate,
+     * product by product: estimates are worked out a window of entries at a time, from an eligible
+     * product's first photo on, so the windows without an eligible product are skipped.
+     */
+    private Picked picked(BinaryCodes.Query bq, IntPredicate eligible, float edge, int chunks, int step) {
         int n = products.length;
         int[] starts = rowStart;
         BinaryCodes codes = binary;
-        int[][] pickedPer = new int[chunks][];
-        float[][] estimatesPer = new float[chunks][];
+        Collected[] parts = new Collected[chunks];
         run(chunks, c -> {
-            int[] ps = new int[64];
-            float[] fs = new float[64];
-            int m = 0;
-            int count = 0;
+            Collected out = new Collected();
             int last = Math.min(n, (c + 1) * step);
             int chunkEnd = starts[last];
             float[] window = new float[PASS_WINDOW];
@@ -1133,7 +1154,6 @@ public final class VectorIndex {
                 if (from == to || (eligible != null && !eligible.test(p))) {
                     continue;
                 }
-                count++;
                 if (to > windowTo) {
                     windowFrom = from;
                     windowTo = Math.min(chunkEnd, Math.max(to, from + PASS_WINDOW));
@@ -1143,31 +1163,105 @@ public final class VectorIndex {
                     codes.estimates(bq, windowFrom, windowTo, window, 0);
                 }
                 float best = best(window, from - windowFrom, to - windowFrom);
-                if (best < edge) {
-                    continue;
+                if (best >= edge) {
+                    out.add(p, best);
                 }
-                if (m == ps.length) {
-                    ps = Arrays.copyOf(ps, 2 * m);
-                    fs = Arrays.copyOf(fs, 2 * m);
-                }
-                ps[m] = p;
-                fs[m++] = best;
             }
-            counts[c] = count;
-            pickedPer[c] = Arrays.copyOf(ps, m);
-            estimatesPer[c] = Arrays.copyOf(fs, m);
+            parts[c] = out;
         });
-        int total = 0;
-        for (int[] part : pickedPer) {
-            total += part.length;
+        return Collected.join(parts);
+    }
+
+    /**
+     * {@link #picked} photo by photo: every photo's estimate, and for the few at or above the edge their
+     * product (found by binary search in the photo ranges), kept when eligible. Reads no per-product
+     * array for the photos below the edge, which at a million products is most of what a product-by-product
+     * pass costs beside the estimates.
+     */
+    private Picked pickedByEntry(BinaryCodes.Query bq, IntPredicate eligible, float edge, int chunks, int step) {
+        int n = products.length;
+        int[] starts = rowStart;
+        BinaryCodes codes = binary;
+        Collected[] parts = new Collected[chunks];
+        run(chunks, c -> {
+            Collected out = new Collected();
+            int first = Math.min(n, c * step);
+            int last = Math.min(n, (c + 1) * step);
+            float[] window = new float[PASS_WINDOW];
+            // photos in product order: this chunk's products hold photos starts[first] … starts[last]
+            for (int from = starts[first], end = starts[last]; from < end; from += PASS_WINDOW) {
+                int to = Math.min(end, from + PASS_WINDOW);
+                codes.estimates(bq, from, to, window, 0);
+                for (int i = 0, m = to - from; i < m; i++) {
+                    float estimate = window[i];
+                    if (estimate >= edge) {
+                        int p = productOfEntry(from + i, first, last);
+                        if (eligible == null || eligible.test(p)) {
+                            out.addBest(p, estimate);
+                        }
+                    }
+                }
+            }
+            parts[c] = out;
+        });
+        return Collected.join(parts);
+    }
+
+    /** The product among {@code first … last)} whose photo range holds entry {@code e}. */
+    private int productOfEntry(int e, int first, int last) {
+        int lo = first;
+        int hi = last - 1;
+        // the last product whose range starts at or before e: products without photos start where the next does
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (rowStart[mid] <= e) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
         }
-        int[] products = new int[total];
-        float[] estimates = new float[total];
-        for (int c = 0, at = 0; c < chunks; at += pickedPer[c].length, c++) {
-            System.arraycopy(pickedPer[c], 0, products, at, pickedPer[c].length);
-            System.arraycopy(estimatesPer[c], 0, estimates, at, estimatesPer[c].length);
+        return lo;
+    }
+
+    /** Products and their estimates as one chunk of the pass collects them, in product order. */
+    private static final class Collected {
+        private int[] products = new int[64];
+        private float[] estimates = new float[64];
+        private int size;
+
+        void add(int p, float estimate) {
+            if (size == products.length) {
+                products = Arrays.copyOf(products, 2 * size);
+                estimates = Arrays.copyOf(estimates, 2 * size);
+            }
+            products[size] = p;
+            estimates[size++] = estimate;
         }
-        return new Picked(products, estimates);
+
+        /** {@link #add}, or the larger estimate when {@code p} is the product added last (another of its photos). */
+        void addBest(int p, float estimate) {
+            if (size > 0 && products[size - 1] == p) {
+                estimates[size - 1] = Math.max(estimates[size - 1], estimate);
+            } else {
+                add(p, estimate);
+            }
+        }
+
+        static Picked join(Collected[] parts) {
+            int total = 0;
+            for (Collected part : parts) {
+                total += part.size;
+            }
+            int[] products = new int[total];
+            float[] estimates = new float[total];
+            int at = 0;
+            for (Collected part : parts) {
+                System.arraycopy(part.products, 0, products, at, part.size);
+                System.arraycopy(part.estimates, 0, estimates, at, part.size);
+                at += part.size;
+            }
+            return new Picked(products, estimates);
+        }
     }
 
     /** Product {@code p}'s exact best photo score and row into {@code best[at]} and {@code bestRow[at]}. */

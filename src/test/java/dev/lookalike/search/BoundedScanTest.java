@@ -251,6 +251,29 @@ class BoundedScanTest {
     }
 
     @Test
+    void theFirstPassWithRoomForEveryProductAnswersAsTheExactScan() {
+        // every product fits among the candidates, so the first pass must give the exact answer: what this
+        // checks is how it maps photos to products (several photos, shared ones, products without any),
+        // photo by photo for wide filters and product by product for narrow ones
+        VectorIndex exact = VectorIndex.load(db, col, List.of(), Long.MAX_VALUE);
+        VectorIndex first = VectorIndex.load(db, col, List.of(), Long.MAX_VALUE,
+                new ScanSettings(ScanSettings.Pass.AUTO, 1, 2_000, true), false);
+        assertTrue(first.approximatesTop());
+        List<SearchFilter> filters = List.of(SearchFilter.NONE, SearchFilter.prices(100.0, 180.0),
+                SearchFilter.prices(1.0, 12.0), new SearchFilter(null, null, null, "Brand2", null, null, null, null),
+                SearchFilter.NONE.excluding(exact.productAt(6).id()));
+        for (int t = 0; t < 6; t++) {
+            float[] q = t % 2 == 0 ? textLike() : exact.rowVector(exact.firstRow(7 * t));
+            for (SearchFilter f : filters) {
+                for (int k : new int[] {1, 20, 400}) {
+                    assertSame(exact.scoreTopExactly(q, k, exact.accepting(f)), first.scoreTop(q, k, first.accepting(f)),
+                            f + ", k " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void theColumnFilterAcceptsExactlyWhatTheFilterAccepts() {
         VectorIndex idx = VectorIndex.load(db, col, List.of(), Long.MAX_VALUE);
         String someId = idx.productAt(5).id();
