@@ -91,10 +91,11 @@ final class ScanBench {
             index.search(similar.get(), SearchFilter.NONE, 20, 0);
             index.search(text.get(), band, 20, 0);
         }
-        node.set("similar_ms", time(index, similar, SearchFilter.NONE, queries));
-        node.set("similar_price_band_ms", time(index, similar, band, queries));
-        node.set("text_ms", time(index, text, SearchFilter.NONE, queries));
-        node.set("text_price_band_ms", time(index, text, band, queries));
+        timeInterleaved(node, queries,
+                new Timed("similar_ms", index::search, similar, SearchFilter.NONE),
+                new Timed("similar_price_band_ms", index::search, similar, band),
+                new Timed("text_ms", index::search, text, SearchFilter.NONE),
+                new Timed("text_price_band_ms", index::search, text, band));
         node.put("rss_mib_after_queries", BenchCommand.rssMib());
         ObjectNode recall = node.putObject("recall_vs_exact");
         int sample = Math.min(queries, RECALL_QUERIES);
@@ -122,12 +123,13 @@ final class ScanBench {
                 heap.searchExhaustive(similarHeap.get(), SearchFilter.NONE, 20, 0);
             }
             ObjectNode h = node.putObject("floats_on_heap");
-            h.set("similar_ms", time(heap::search, similarHeap, SearchFilter.NONE, queries));
-            h.set("similar_price_band_ms", time(heap::search, similarHeap, band, queries));
-            h.set("text_ms", time(heap::search, text, SearchFilter.NONE, queries));
-            h.set("text_price_band_ms", time(heap::search, text, band, queries));
-            h.set("float32_scan_similar_ms", time(heap::searchExhaustive, similarHeap, SearchFilter.NONE, queries));
-            h.set("float32_scan_text_ms", time(heap::searchExhaustive, text, SearchFilter.NONE, queries));
+            timeInterleaved(h, queries,
+                    new Timed("similar_ms", heap::search, similarHeap, SearchFilter.NONE),
+                    new Timed("similar_price_band_ms", heap::search, similarHeap, band),
+                    new Timed("text_ms", heap::search, text, SearchFilter.NONE),
+                    new Timed("text_price_band_ms", heap::search, text, band),
+                    new Timed("float32_scan_similar_ms", heap::searchExhaustive, similarHeap, SearchFilter.NONE),
+                    new Timed("float32_scan_text_ms", heap::searchExhaustive, text, SearchFilter.NONE));
             h.put("rss_mib_after_queries", BenchCommand.rssMib());
         }
         return node;
@@ -211,19 +213,27 @@ final class ScanBench {
         Object search(float[] query, SearchFilter filter, int limit, int offset);
     }
 
-    private static ObjectNode time(VectorIndex index, Supplier<float[]> queries, SearchFilter filter, int count) {
-        return time(index::search, queries, filter, count);
-    }
+    /** One kind of query: its name in the report, how it is asked, its vectors and its filter. */
+    private record Timed(String name, Searcher searcher, Supplier<float[]> queries, SearchFilter filter) {}
 
-    private static ObjectNode time(Searcher searcher, Supplier<float[]> queries, SearchFilter filter, int count) {
-        long[] ns = new long[count];
+    /**
+     * {@code count} queries of each kind, taken in turns (one of each, then the next of each), so that a
+     * slow stretch of a shared machine falls on every kind alike instead of on whichever was being timed;
+     * each kind's percentiles into {@code node} under its name.
+     */
+    private static void timeInterleaved(ObjectNode node, int count, Timed... kinds) {
+        long[][] ns = new long[kinds.length][count];
         for (int i = 0; i < count; i++) {
-            float[] q = queries.get();
-            long t = System.nanoTime();
-            searcher.search(q, filter, 20, 0);
-            ns[i] = System.nanoTime() - t;
+            for (int k = 0; k < kinds.length; k++) {
+                float[] q = kinds[k].queries.get();
+                long t = System.nanoTime();
+                kinds[k].searcher.search(q, kinds[k].filter, 20, 0);
+                ns[k][i] = System.nanoTime() - t;
+            }
         }
-        return BenchCommand.percentiles(ns);
+        for (int k = 0; k < kinds.length; k++) {
+            node.set(kinds[k].name, BenchCommand.percentiles(ns[k]));
+        }
     }
 
     /** Row {@code r}: its look's centre plus noise of 0.6 its size (cosine to the centre ≈ 0.86, to a neighbour ≈ 0.74). */
