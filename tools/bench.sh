@@ -15,6 +15,7 @@
 # pass's recall@10 against the exact scan, and, in the same run, numpy's brute force (Debian's
 # python3-numpy: one matrix-vector product on every vector, then argpartition) on the same shape as the
 # peer figure. The README's figures: tools/bench.sh --scan 20000,1000000 --float-scan-max 20000
+# SCAN_HEAP (default 3g) sets its heap, SCAN_JAVA_OPTS adds JVM options (e.g. -XX:+UseTransparentHugePages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--scan" ]; then
